@@ -1,0 +1,86 @@
+import {
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBTimestampValue,
+  type DuckDBConnection,
+} from '@duckdb/node-api';
+import type { Row, Scalar } from '../ports.ts';
+
+/** The embedded engine: ingest uses it in both runtimes, and it stands in for Athena locally. */
+export interface DuckDb {
+  /** Runs statements that return nothing worth reading (DDL, COPY). */
+  run(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as plain JSON-safe objects. */
+  all(sql: string): Promise<Row[]>;
+  close(): void;
+}
+
+export interface DuckDbOptions {
+  /** Worker threads; Lambda wants this at its vCPU count. */
+  threads?: number;
+  memoryLimit?: string;
+  tempDirectory?: string;
+}
+
+export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
+  const config: Record<string, string> = {
+    // Never reach for the network: an extension that is not built in fails at once.
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'true',
+  };
+  if (options.threads) config['threads'] = String(options.threads);
+  if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+  if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
+  const instance = await DuckDBInstance.create(':memory:', config);
+  const connection: DuckDBConnection = await instance.connect();
+  // One connection serialises statements; callers may overlap (Map concurrency), so queue them.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    run: (sql) =>
+      serial(async () => {
+        await connection.run(sql);
+      }),
+    all: (sql) =>
+      serial(async () => {
+        const reader = await connection.runAndReadAll(sql);
+        return reader.getRowObjects().map(toRow);
+      }),
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** BIGINT and DECIMAL become numbers, dates and timestamps ISO-like strings, lists JSON. */
+function toRow(raw: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [name, value] of Object.entries(raw)) row[name] = toScalar(value);
+  return row;
+}
+
+function toScalar(value: unknown): Scalar {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof DuckDBDecimalValue) return value.toDouble();
+  if (value instanceof DuckDBTimestampValue) return String(value).replace(' ', 'T');
+  return String(value);
+}
+
+/** Quotes an SQL identifier that has already passed `assertIdentifier`. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for SQL. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

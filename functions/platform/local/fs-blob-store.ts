@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { NotFoundError } from '../errors.ts';
+import type { BlobInfo, BlobStore } from '../ports.ts';
+
+/** The lake as a folder: keys are paths below `root`. Writes go to a temp file, then rename. */
+export function fsBlobStore(root: string): BlobStore {
+  const base = resolve(root);
+  const pathOf = (key: string): string => {
+    const path = resolve(base, key);
+    if (key.startsWith('/') || (path !== base && !path.startsWith(base + sep))) {
+      throw new Error(`Key ${JSON.stringify(key)} points outside the lake ${base}`);
+    }
+    return path;
+  };
+  const info = async (key: string): Promise<BlobInfo | undefined> => {
+    try {
+      const s = await stat(pathOf(key));
+      if (!s.isFile()) return undefined;
+      const etag = createHash('md5')
+        .update(await readFile(pathOf(key)))
+        .digest('hex');
+      return { key, size: s.size, etag };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+  const read = async (key: string): Promise<Buffer> => {
+    try {
+      return await readFile(pathOf(key));
+    } catch (error) {
+      if (isNotFound(error)) throw new NotFoundError(`No object at ${pathOf(key)}`);
+      throw error;
+    }
+  };
+  const writeAtomically = async (key: string, write: (tmp: string) => Promise<void>) => {
+    const path = pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await write(tmp);
+    await rename(tmp, path);
+    return (await info(key))!;
+  };
+
+  return {
+    url: (key) => pathOf(key),
+    head: info,
+    getBytes: async (key) => new Uint8Array(await read(key)),
+    getText: async (key) => (await read(key)).toString('utf8'),
+    put: (key, body) => writeAtomically(key, (tmp) => writeFile(tmp, body)),
+    download: async (key, localPath) => {
+      await mkdir(dirname(localPath), { recursive: true });
+      try {
+        await copyFile(pathOf(key), localPath);
+      } catch (error) {
+        if (isNotFound(error)) throw new NotFoundError(`No object at ${pathOf(key)}`);
+        throw error;
+      }
+      return localPath;
+    },
+    upload: (localPath, key) => writeAtomically(key, (tmp) => copyFile(localPath, tmp)),
+    list: async (prefix) => {
+      const files = await walk(base);
+      const keys = files
+        .map((file) => relative(base, file).split(sep).join('/'))
+        .filter((key) => key.startsWith(prefix) && !key.endsWith('.tmp'))
+        .sort();
+      const infos = await Promise.all(keys.map(info));
+      return infos.filter((i): i is BlobInfo => i !== undefined);
+    },
+    delete: async (key) => {
+      await rm(pathOf(key), { force: true });
+    },
+  };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? walk(path) : Promise.resolve(entry.isFile() ? [path] : []);
+    }),
+  );
+  return nested.flat();
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+}

@@ -1,0 +1,134 @@
+/**
+ * The ports: everything the domain needs from the outside world. Domain code (ingest,
+ * query, analysis, report) imports only this file and receives implementations as
+ * arguments. `local/` implements them on the filesystem and DuckDB, `aws/` on S3,
+ * Athena, Glue and SES; neither imports the other.
+ */
+
+/** An object in the lake, as a listing shows it. */
+export interface BlobInfo {
+  /** Key relative to the lake root, `/`-separated, e.g. `curated/sales/month=2024-01/x.parquet`. */
+  key: string;
+  size: number;
+  /** Content fingerprint: S3's ETag, or a hash of the bytes locally. */
+  etag: string;
+  /** Object version id where the store keeps versions. */
+  versionId?: string;
+}
+
+/** S3 in AWS, a folder locally. Keys never start with `/`. */
+export interface BlobStore {
+  /** A human-readable location for a key: `s3://bucket/key` or an absolute file path. */
+  url(key: string): string;
+  head(key: string): Promise<BlobInfo | undefined>;
+  getBytes(key: string): Promise<Uint8Array>;
+  getText(key: string): Promise<string>;
+  put(key: string, body: Uint8Array | string, contentType?: string): Promise<BlobInfo>;
+  /** Copies an object to a local file (for engines that read files) and returns its path. */
+  download(key: string, localPath: string): Promise<string>;
+  /** Stores a local file under a key. */
+  upload(localPath: string, key: string, contentType?: string): Promise<BlobInfo>;
+  /** Every object whose key starts with `prefix`, sorted by key. */
+  list(prefix: string): Promise<BlobInfo[]>;
+  delete(key: string): Promise<void>;
+}
+
+/** A scalar as it comes back from a query: numbers are numbers, dates ISO strings. */
+export type Scalar = string | number | boolean | null;
+export type Row = Record<string, Scalar>;
+
+/** Runs SQL over the catalogued datasets: DuckDB views locally, Athena over Glue in AWS. */
+export interface QueryEngine {
+  readonly dialect: 'duckdb' | 'trino';
+  query(sql: string): Promise<Row[]>;
+}
+
+/** Keeps contracts and makes each dataset queryable under its own name. */
+export interface Catalog {
+  getContract(dataset: string): Promise<Contract | undefined>;
+  putContract(contract: Contract): Promise<void>;
+  listDatasets(): Promise<string[]>;
+}
+
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+/** SES in AWS; an `.eml` outbox folder (or SMTP) locally. */
+export interface Mailer {
+  /** Returns where the message went: a message id or a file path. */
+  send(mail: Mail): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+// ---- Contracts: what a dataset's columns are --------------------------------------------
+
+export type ColumnType = 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'string';
+
+export type ColumnRole =
+  | 'id'
+  | 'time'
+  | 'measure'
+  | 'dimension'
+  | 'foreign_key'
+  | 'text'
+  | 'pii';
+
+/** What kind of rows a dataset holds; analyses are chosen from this and the roles. */
+export type DatasetKind = 'time_series' | 'events' | 'entities';
+
+export interface ColumnChecks {
+  min?: number;
+  max?: number;
+  allowed?: string[];
+  pattern?: string;
+  unique?: boolean;
+}
+
+export interface ColumnContract {
+  name: string;
+  type: ColumnType;
+  role: ColumnRole;
+  nullable: boolean;
+  checks?: ColumnChecks;
+  /** For foreign keys: the dataset whose id this column references. */
+  references?: string;
+}
+
+export interface Contract {
+  dataset: string;
+  version: number;
+  kind: DatasetKind;
+  columns: ColumnContract[];
+  primaryKey?: string;
+  timeColumn?: string;
+  /** `month` partitions events and series by the month of `timeColumn`; `snapshot` by ingest date. */
+  partition: 'month' | 'snapshot';
+  /** `inferred` from the first upload, or `config` when a person wrote it. */
+  source: 'inferred' | 'config';
+}
+
+/** What ingest says about one source file; stored at `manifests/<dataset>/<source-id>.json`. */
+export interface Manifest {
+  dataset: string;
+  sourceId: string;
+  sourceKey: string;
+  sourceEtag: string;
+  checksum: string;
+  contractVersion: number;
+  rowsRead: number;
+  rowsCurated: number;
+  rowsQuarantined: number;
+  /** Rejections counted by column and reason, for the report's data-quality section. */
+  rejections: { column: string; reason: string; rows: number }[];
+  partitions: string[];
+  /** A problem with the whole file (missing column, empty file): every row is quarantined. */
+  fileError?: string;
+  ingestedAt: string;
+}
