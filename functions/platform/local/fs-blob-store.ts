@@ -62,7 +62,9 @@ export function fsBlobStore(root: string): BlobStore {
     },
     upload: (localPath, key) => writeAtomically(key, (tmp) => copyFile(localPath, tmp)),
     list: async (prefix) => {
-      const files = await walk(base);
+      // Walk only the folder the prefix names, not the whole lake.
+      const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+      const files = await walk(folder ? pathOf(folder) : base);
       const keys = files
         .map((file) => relative(base, file).split(sep).join('/'))
         .filter((key) => key.startsWith(prefix) && !key.endsWith('.tmp'))

@@ -1,0 +1,61 @@
+import type { Contract, QueryEngine } from '#platform/ports.ts';
+import { rowsOutside, type MeasureQuartiles } from '#query/aggregates.ts';
+import type { OutlierFinding } from '#report/findings.ts';
+import { iqrFences } from './iqr.ts';
+
+/** How many of the most extreme rows each finding lists. */
+const EXAMPLES = 10;
+
+/**
+ * IQR outliers of every measure of a dataset, each naming its rows (id and date) and the
+ * typical value (the median) it departs from. A measure with IQR 0 is skipped: every value
+ * off the median would count, which says nothing.
+ */
+export async function findOutliers(
+  engine: QueryEngine,
+  contract: Contract,
+  quartiles: MeasureQuartiles[],
+  rows: number,
+): Promise<OutlierFinding[]> {
+  const keyColumns = [contract.primaryKey, contract.timeColumn].filter(
+    (c, i, all): c is string => c !== undefined && all.indexOf(c) === i,
+  );
+  const findings: OutlierFinding[] = [];
+  for (const q of quartiles) {
+    const fences = iqrFences(q.q1, q.q3);
+    if (fences.iqr === 0) continue;
+    const found = await rowsOutside(
+      engine,
+      contract,
+      q.column,
+      { ...fences, center: q.median },
+      keyColumns,
+      EXAMPLES,
+    );
+    if (found.total === 0) continue;
+    findings.push({
+      id: `outliers:${contract.dataset}:${q.column}`,
+      kind: 'outliers',
+      dataset: contract.dataset,
+      column: q.column,
+      method: 'iqr',
+      q1: q.q1,
+      median: q.median,
+      q3: q.q3,
+      low: fences.low,
+      high: fences.high,
+      count: found.total,
+      rowsChecked: rows,
+      examples: found.rows.map((r) => {
+        const value = Number(r['value']);
+        return {
+          id: contract.primaryKey ? String(r[contract.primaryKey]) : undefined,
+          date: contract.timeColumn ? String(r[contract.timeColumn]) : undefined,
+          value,
+          side: value > fences.high ? 'high' : 'low',
+        };
+      }),
+    });
+  }
+  return findings;
+}

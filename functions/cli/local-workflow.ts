@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import * as aggregate from '#handlers/aggregate.ts';
+import * as analyze from '#handlers/analyze.ts';
+import * as assemble from '#handlers/assemble.ts';
+import type { HandlerDeps } from '#handlers/middleware.ts';
+import * as notify from '#handlers/notify.ts';
+import * as plan from '#handlers/plan.ts';
+import type { Runtime } from '#platform/runtime.ts';
+
+export const definitionPath = new URL('../workflow/report.asl.json', import.meta.url);
+
+/** The Lambda behind each `${...Arn}` placeholder, as infra/ substitutes them in AWS. */
+const FUNCTIONS = ['Plan', 'Aggregate', 'Analyze', 'Assemble', 'Notify'] as const;
+
+/** The state machine JSON with each placeholder replaced by a local function ARN. */
+export function localDefinition(): Record<string, unknown> {
+  let text = readFileSync(definitionPath, 'utf8');
+  for (const name of FUNCTIONS) {
+    text = text.replaceAll(`\${${name}FunctionArn}`, `arn:aws:lambda:local:000000000000:function:insights-${name.toLowerCase()}`);
+  }
+  const left = /\$\{[A-Za-z]+\}/.exec(text);
+  if (left) throw new Error(`report.asl.json has a placeholder the local runtime does not bind: ${left[0]}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+export interface WorkflowRun {
+  runId: string;
+  trigger: string;
+  /** Called as states start and end, for progress output. */
+  onProgress?: (message: string) => void;
+  /** Retry pauses locally, in ms (the definition's are seconds, meant for AWS). @default 50 */
+  retryPauseMs?: number;
+}
+
+export interface WorkflowResult {
+  runId: string;
+  reportKey: string;
+  messageId: string;
+}
+
+/**
+ * Executes report.asl.json in-process with aws-local-stepfunctions. Each Task is bound to
+ * the same middy handler that Lambda runs, built on the local runtime instead of AWS.
+ */
+export async function runReportWorkflow(runtime: Runtime, run: WorkflowRun): Promise<WorkflowResult> {
+  const deps: HandlerDeps = { runtime: async () => runtime, logger: new Logger({ logLevel: 'SILENT' }) };
+  const invoke = (name: string, handler: (event: never, context: Context) => Promise<unknown>) => {
+    return async (input: unknown) => {
+      const { Payload } = input as { Payload: never };
+      return { Payload: (await handler(Payload, lambdaContext(name))) as never };
+    };
+  };
+  const notifyHandler = invoke('notify', notify.makeHandler(deps));
+  const local = {
+    Plan: invoke('plan', plan.makeHandler(deps)),
+    Aggregate: invoke('aggregate', aggregate.makeHandler(deps)),
+    RunAnalysis: invoke('analyze', analyze.makeHandler(deps)),
+    Assemble: invoke('assemble', assemble.makeHandler(deps)),
+    Notify: notifyHandler,
+    NotifyFailure: notifyHandler,
+  };
+  const pause = run.retryPauseMs ?? 50;
+  const machine = new StateMachine(localDefinition() as never);
+  const execution = machine.run(
+    { trigger: run.trigger },
+    {
+      overrides: {
+        taskResourceLocalHandlers: local,
+        retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((state) => [state, pause])),
+      },
+      context: {
+        Execution: { Name: run.runId, Input: { trigger: run.trigger }, StartTime: runtime.clock.now().toISOString() },
+      },
+    },
+  );
+  const progress = (async () => {
+    if (!run.onProgress) return;
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered' && event.index === undefined) run.onProgress(`${event.state.name} ...`);
+      if (event.type === 'MapIterationSucceeded' || event.type === 'MapIterationFailed') {
+        run.onProgress(`  analysis ${event.index + 1} ${event.type === 'MapIterationSucceeded' ? 'done' : 'failed'}`);
+      }
+    }
+  })();
+  const result = (await execution.result) as unknown as WorkflowResult;
+  await progress.catch(() => undefined);
+  return result;
+}
+
+function lambdaContext(name: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `insights-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:insights-${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `local-${name}`,
+    logGroupName: `/local/insights-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,52 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runDemo } from './demo.ts';
+import { ingestCommand } from './ingest.ts';
+import { runCommand } from './run.ts';
+
+const program = new Command()
+  .name('insights')
+  .description(
+    'Business data files in, an honest report out. Runs the serverless-insights pipeline on this machine: a folder stands in for S3, DuckDB for Athena, an outbox folder for email.',
+  )
+  .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('Generate the demo data, ingest it and run the report workflow: the whole pipeline in one command.')
+  .option('--out <dir>', 'folder for the demo data, the lake and the outbox', 'demo-out')
+  .option('--seed <n>', 'seed of the demo data generator', positiveInt, 42)
+  .option('--quiet', 'print only the report path')
+  .action(async (options: { out: string; seed: number; quiet?: boolean }) => {
+    process.exitCode = await runDemo(options);
+  });
+
+program
+  .command('ingest')
+  .description(
+    'Validate files and add them to the lake: curated Parquet, quarantined rows with reasons, a manifest per file. The dataset is the file name without extensions, or its folder when the name is only a date or number.',
+  )
+  .argument('<files...>', 'CSV files to ingest')
+  .requiredOption('--lake <dir>', 'the lake folder')
+  .option('--dataset <name>', 'dataset for all the files (default: from each file name)')
+  .action(async (files: string[], options: { lake: string; dataset?: string }) => {
+    process.exitCode = await ingestCommand(files, options);
+  });
+
+program
+  .command('run')
+  .description('Run the report workflow (report.asl.json) over the lake and email the link to the outbox.')
+  .requiredOption('--lake <dir>', 'the lake folder')
+  .option('--run-id <id>', 'run id (letters, digits, - and _); default: the time and trigger')
+  .option('--outbox <dir>', 'where emails are written as .eml files (default: beside the lake)')
+  .option('--to <emails>', 'comma-separated recipients', 'you@localhost')
+  .action(async (options: { lake: string; runId?: string; outbox?: string; to: string }) => {
+    process.exitCode = await runCommand(options);
+  });
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+await program.parseAsync();

@@ -1,0 +1,43 @@
+import { localRuntime } from '#platform/local/runtime.ts';
+import { newRunId } from '#workflow/run-keys.ts';
+import { runReportWorkflow } from './local-workflow.ts';
+import { consoleProgress, type Progress } from './progress.ts';
+import type { LocalRuntime } from '#platform/local/runtime.ts';
+
+export async function runCommand(options: { lake: string; runId?: string; outbox?: string; to: string }): Promise<number> {
+  const progress = consoleProgress();
+  const runtime = await localRuntime({
+    lake: options.lake,
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+    recipients: options.to.split(',').map((s) => s.trim()).filter(Boolean),
+  });
+  try {
+    if ((await runtime.catalog.listDatasets()).length === 0) {
+      progress.warn(`The lake ${runtime.store.url('')} holds no dataset yet: run \`insights ingest FILE... --lake ${options.lake}\` first.`);
+      return 1;
+    }
+    const reportPath = await runWorkflow(runtime, options.runId, 'cli', progress);
+    process.stdout.write(reportPath + '\n');
+    return 0;
+  } catch (error) {
+    progress.warn(error instanceof Error ? error.message : String(error));
+    return 1;
+  } finally {
+    runtime.close();
+  }
+}
+
+/** Runs the workflow with progress, and returns the path of the report it wrote. */
+export async function runWorkflow(
+  runtime: LocalRuntime,
+  runId: string | undefined,
+  trigger: string,
+  progress: Progress,
+): Promise<string> {
+  const id = runId ?? newRunId(runtime.clock.now(), trigger);
+  const result = await progress.step(`report run ${id}`, () =>
+    runReportWorkflow(runtime, { runId: id, trigger, onProgress: (m) => progress.info(m) }),
+  );
+  progress.info(`email: ${result.messageId}`);
+  return runtime.store.url(result.reportKey);
+}

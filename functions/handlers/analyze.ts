@@ -1,0 +1,8 @@
+import { runAnalysis, type AnalyzeInput } from '#workflow/analyze.ts';
+import { awsDeps } from './aws-deps.ts';
+import { step, type HandlerDeps } from './middleware.ts';
+
+export const makeHandler = (deps: HandlerDeps) =>
+  step(deps, (rt, event: AnalyzeInput) => runAnalysis({ store: rt.store, engine: rt.engine }, event));
+
+export const handler = makeHandler(awsDeps());

@@ -1,0 +1,90 @@
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClient,
+  type ColumnInfo,
+} from '@aws-sdk/client-athena';
+import { TransientError } from '../errors.ts';
+import type { QueryEngine, Row, Scalar } from '../ports.ts';
+
+export interface AthenaOptions {
+  workGroup: string;
+  database: string;
+  /** Give up (and stop the query) after this long. @default 300_000 */
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Athena over the Glue tables: the same SQL as the local DuckDB views. */
+export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions): QueryEngine {
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  return {
+    dialect: 'trino',
+    async query(sql) {
+      const started = await athena.send(
+        new StartQueryExecutionCommand({
+          QueryString: sql,
+          WorkGroup: options.workGroup,
+          QueryExecutionContext: { Database: options.database },
+        }),
+      );
+      const id = started.QueryExecutionId!;
+      const deadline = Date.now() + timeoutMs;
+      for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
+        const { QueryExecution } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+        const state = QueryExecution?.Status?.State;
+        if (state === 'SUCCEEDED') break;
+        if (state === 'FAILED' || state === 'CANCELLED') {
+          throw new Error(`Athena query ${id} ${state}: ${QueryExecution?.Status?.StateChangeReason ?? 'no reason given'}`);
+        }
+        if (Date.now() > deadline) {
+          await athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+          throw new TransientError(`Athena query ${id} did not finish within ${timeoutMs} ms and was stopped`);
+        }
+        await sleep(delay);
+      }
+      const rows: Row[] = [];
+      let columns: ColumnInfo[] = [];
+      let token: string | undefined;
+      let first = true;
+      do {
+        const page = await athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }));
+        columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? columns;
+        const data = page.ResultSet?.Rows ?? [];
+        // The first row of the first page repeats the column names.
+        for (const r of first ? data.slice(1) : data) {
+          const row: Row = {};
+          columns.forEach((c, i) => (row[c.Name!] = convert(r.Data?.[i]?.VarCharValue, c.Type)));
+          rows.push(row);
+        }
+        first = false;
+        token = page.NextToken;
+      } while (token);
+      return rows;
+    },
+  };
+}
+
+function convert(value: string | undefined, type: string | undefined): Scalar {
+  if (value === undefined) return null;
+  switch (type) {
+    case 'tinyint':
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+    case 'float':
+    case 'real':
+    case 'double':
+    case 'decimal':
+      return Number(value);
+    case 'boolean':
+      return value === 'true';
+    case 'timestamp':
+      return value.replace(' ', 'T');
+    default:
+      return value;
+  }
+}

@@ -1,0 +1,92 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { openDuckDb, type DuckDb } from '../duckdb/duckdb.ts';
+import { ConfigError } from '../errors.ts';
+import { lakeCatalog } from '../lake-catalog.ts';
+import type { Mailer } from '../ports.ts';
+import { systemClock, type Runtime } from '../runtime.ts';
+import { athenaQueryEngine } from './athena-query-engine.ts';
+import { s3BlobStore } from './s3-blob-store.ts';
+
+/** The environment the stack gives every function (infra/ sets exactly these). */
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`Environment variable ${name} is not set; the stack should set it`);
+  return value;
+}
+
+/** Builds the AWS runtime from the Lambda environment, once per cold start. */
+export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+  const bucket = required(env, 'LAKE_BUCKET');
+  const s3 = new S3Client({});
+  const store = s3BlobStore(s3, bucket);
+  const linkDays = Number(env['REPORT_LINK_DAYS'] ?? '7');
+  let duck: Promise<DuckDb> | undefined;
+  return {
+    store,
+    catalog: lakeCatalog(store),
+    engine: athenaQueryEngine(new AthenaClient({}), {
+      workGroup: required(env, 'ATHENA_WORKGROUP'),
+      database: required(env, 'GLUE_DATABASE'),
+    }),
+    clock: systemClock,
+    mailer: sesMailer(new SESv2Client({}), env['MAIL_FROM'] ?? ''),
+    recipients: env['RECIPIENTS_PARAMETER'] ? await recipientsFrom(env['RECIPIENTS_PARAMETER']) : [],
+    // SigV4 presigned URLs live at most 7 days.
+    linkTo: (key) =>
+      getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+        expiresIn: Math.min(linkDays, 7) * 86_400,
+      }),
+    duck: () => (duck ??= openDuckDb({ threads: 2, memoryLimit: '1GB', tempDirectory: '/tmp/duckdb' })),
+    workDir: '/tmp',
+    ...(env['STATE_MACHINE_ARN'] ? { startRun: startRunWith(new SFNClient({}), env['STATE_MACHINE_ARN']) } : {}),
+  };
+}
+
+async function recipientsFrom(parameter: string): Promise<string[]> {
+  const out = await new SSMClient({}).send(new GetParameterCommand({ Name: parameter }));
+  return (out.Parameter?.Value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function sesMailer(ses: SESv2Client, from: string): Mailer {
+  return {
+    async send(mail) {
+      if (!from) throw new ConfigError('MAIL_FROM is not set: no verified sender to send the report from');
+      const out = await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: from,
+          Destination: { ToAddresses: mail.to },
+          Content: {
+            Simple: {
+              Subject: { Data: mail.subject },
+              Body: { Text: { Data: mail.text }, ...(mail.html ? { Html: { Data: mail.html } } : {}) },
+            },
+          },
+        }),
+      );
+      return out.MessageId ?? '';
+    },
+  };
+}
+
+/** Starts a report run named after what triggered it, so a re-delivered event starts nothing new. */
+function startRunWith(sfn: SFNClient, stateMachineArn: string) {
+  return async (name: string) => {
+    try {
+      const out = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ trigger: 'ingest' }) }),
+      );
+      return out.executionArn ?? name;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ExecutionAlreadyExists') return name;
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,153 @@
+import type { ColumnContract, Contract, QueryEngine, Row } from '#platform/ports.ts';
+import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import { assertIdentifier } from '#platform/identifiers.ts';
+import { monthKey, quantile } from './dialect.ts';
+
+/** Per-column counts and ranges of one dataset, computed in one scan. */
+export interface ColumnProfile {
+  name: string;
+  type: ColumnContract['type'];
+  role: ColumnContract['role'];
+  nonNull: number;
+  nulls: number;
+  distinct: number;
+  min: string | number | null;
+  max: string | number | null;
+}
+
+export interface DatasetProfile {
+  dataset: string;
+  rows: number;
+  columns: ColumnProfile[];
+}
+
+/** Quartiles of each measure, the basis of the IQR rule. */
+export interface MeasureQuartiles {
+  column: string;
+  q1: number;
+  median: number;
+  q3: number;
+}
+
+const ident = (name: string) => quoteIdent(assertIdentifier(name, 'Column'));
+const table = (contract: Contract) => quoteIdent(assertIdentifier(contract.dataset, 'Dataset'));
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
+
+export async function profileDataset(engine: QueryEngine, contract: Contract): Promise<DatasetProfile> {
+  const selects = contract.columns.flatMap((c, i) => {
+    const col = ident(c.name);
+    return [
+      `count(${col}) AS n${i}`,
+      `count(DISTINCT ${col}) AS d${i}`,
+      `min(${col}) AS lo${i}`,
+      `max(${col}) AS hi${i}`,
+    ];
+  });
+  const [row] = await engine.query(`SELECT count(*) AS total, ${selects.join(', ')} FROM ${table(contract)}`);
+  if (!row) throw new Error(`Profile of ${contract.dataset} returned no row`);
+  const rows = num(row['total']);
+  return {
+    dataset: contract.dataset,
+    rows,
+    columns: contract.columns.map((c, i) => ({
+      name: c.name,
+      type: c.type,
+      role: c.role,
+      nonNull: num(row[`n${i}`]),
+      nulls: rows - num(row[`n${i}`]),
+      distinct: num(row[`d${i}`]),
+      min: scalarOrNull(row[`lo${i}`]),
+      max: scalarOrNull(row[`hi${i}`]),
+    })),
+  };
+}
+
+export async function measureQuartiles(
+  engine: QueryEngine,
+  contract: Contract,
+  measures: string[],
+): Promise<MeasureQuartiles[]> {
+  if (measures.length === 0) return [];
+  const selects = measures.flatMap((m, i) => {
+    const col = `CAST(${ident(m)} AS DOUBLE)`;
+    return [
+      `${quantile(engine.dialect, col, 0.25)} AS q1_${i}`,
+      `${quantile(engine.dialect, col, 0.5)} AS med_${i}`,
+      `${quantile(engine.dialect, col, 0.75)} AS q3_${i}`,
+    ];
+  });
+  const [row] = await engine.query(`SELECT ${selects.join(', ')} FROM ${table(contract)}`);
+  return measures
+    .map((column, i) => ({
+      column,
+      q1: num(row?.[`q1_${i}`]),
+      median: num(row?.[`med_${i}`]),
+      q3: num(row?.[`q3_${i}`]),
+    }))
+    .filter((q) => Number.isFinite(q.q1) && Number.isFinite(q.q3));
+}
+
+/** Rows of `measure` outside [low, high], most extreme first, with the columns that identify them. */
+export async function rowsOutside(
+  engine: QueryEngine,
+  contract: Contract,
+  measure: string,
+  fences: { low: number; high: number; center: number },
+  keyColumns: string[],
+  limit: number,
+): Promise<{ total: number; rows: Row[] }> {
+  const col = ident(measure);
+  const where = `${col} < ${literalNumber(fences.low)} OR ${col} > ${literalNumber(fences.high)}`;
+  const keys = keyColumns.map(ident);
+  const [counted] = await engine.query(`SELECT count(*) AS n FROM ${table(contract)} WHERE ${where}`);
+  const rows = await engine.query(
+    `SELECT ${[...keys, `${col} AS value`].join(', ')} FROM ${table(contract)} WHERE ${where} ` +
+      `ORDER BY abs(${col} - ${literalNumber(fences.center)}) DESC, ${[...keys, col].join(', ')} LIMIT ${Math.floor(limit)}`,
+  );
+  return { total: num(counted?.['n']), rows };
+}
+
+export interface MonthlyPoint {
+  month: string;
+  /** Distinct days with data, to tell a partial month from a full one. */
+  days: number;
+  rows: number;
+  sums: Record<string, number | null>;
+  means: Record<string, number | null>;
+}
+
+export async function monthlyTotals(
+  engine: QueryEngine,
+  contract: Contract,
+  timeColumn: string,
+  measures: string[],
+): Promise<MonthlyPoint[]> {
+  const time = ident(timeColumn);
+  const selects = measures.flatMap((m, i) => [`sum(${ident(m)}) AS s${i}`, `avg(${ident(m)}) AS a${i}`]);
+  const month = monthKey(engine.dialect, time);
+  const rows = await engine.query(
+    `SELECT ${month} AS month, count(DISTINCT CAST(${time} AS DATE)) AS days, count(*) AS n` +
+      `${selects.length ? ', ' + selects.join(', ') : ''} FROM ${table(contract)} ` +
+      `WHERE ${time} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => ({
+    month: String(r['month']),
+    days: num(r['days']),
+    rows: num(r['n']),
+    sums: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`s${i}`])])),
+    means: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`a${i}`])])),
+  }));
+}
+
+function literalNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`Cannot put ${value} into SQL`);
+  return `CAST(${value} AS DOUBLE)`;
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
+function scalarOrNull(value: unknown): string | number | null {
+  return typeof value === 'number' || typeof value === 'string' ? value : value == null ? null : String(value);
+}

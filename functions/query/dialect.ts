@@ -1,0 +1,17 @@
+import type { QueryEngine } from '#platform/ports.ts';
+
+/**
+ * The few functions that DuckDB and Athena (Trino) spell differently. Everything else in
+ * our SQL keeps to the dialect both accept, so a query written once runs on either engine.
+ */
+export type Dialect = QueryEngine['dialect'];
+
+/** The q-th quantile of a numeric expression: exact (linear interpolation) on DuckDB, approximate on Athena. */
+export function quantile(dialect: Dialect, expr: string, q: number): string {
+  return dialect === 'duckdb' ? `quantile_cont(${expr}, ${q})` : `approx_percentile(${expr}, ${q})`;
+}
+
+/** A DATE or TIMESTAMP as its `YYYY-MM` month. */
+export function monthKey(dialect: Dialect, expr: string): string {
+  return dialect === 'duckdb' ? `strftime(${expr}, '%Y-%m')` : `date_format(${expr}, '%Y-%m')`;
+}

@@ -1,0 +1,198 @@
+import type { OutlierFinding, TrendFinding } from './findings.ts';
+import { cell, formatChange, formatNumber, formatShare, plural, table } from './format.ts';
+import { outlierFindings, trendFindings, type DatasetSection, type ReportModel } from './model.ts';
+import { robustDistance } from './summary.ts';
+
+/** How many recent months the trend tables show. */
+const MONTHS_SHOWN = 13;
+
+/** `report.md`: only sections with computed content; what could not be computed says why. */
+export function renderMarkdown(model: ReportModel): string {
+  const sections = [
+    header(model),
+    executiveSummary(model),
+    anomalies(outlierFindings(model)),
+    trends(trendFindings(model)),
+    dataAnalyzed(model),
+    notComputed(model),
+    methodology(),
+  ];
+  return sections.filter((s): s is string => s !== undefined).join('\n\n') + '\n';
+}
+
+function header(m: ReportModel): string {
+  return [
+    `# Insights report`,
+    '',
+    `Run \`${m.run.runId}\` (trigger: ${m.run.trigger}), generated ${m.run.generatedAt}.`,
+  ].join('\n');
+}
+
+function executiveSummary(m: ReportModel): string {
+  return ['## Executive summary', '', ...m.summary.map((s) => `- ${s}`)].join('\n');
+}
+
+function anomalies(findings: OutlierFinding[]): string | undefined {
+  if (findings.length === 0) return undefined;
+  const overview = table(
+    ['Dataset', 'Column', 'Outliers', 'Share of rows', 'Normal range (IQR fences)', 'Median'],
+    findings.map((f) => [
+      cell(f.dataset),
+      cell(f.column),
+      formatNumber(f.count),
+      formatShare(f.count / f.rowsChecked),
+      `${formatNumber(f.low)} to ${formatNumber(f.high)}`,
+      formatNumber(f.median),
+    ]),
+    ['l', 'l', 'r', 'r', 'r', 'r'],
+  );
+  const details = findings.map((f) => {
+    const hasId = f.examples.some((e) => e.id !== undefined);
+    const hasDate = f.examples.some((e) => e.date !== undefined);
+    const headers = [...(hasId ? ['Row'] : []), ...(hasDate ? ['Date'] : []), 'Value', 'vs median', 'IQRs from median'];
+    const rows = f.examples.map((e) => [
+      ...(hasId ? [cell(e.id)] : []),
+      ...(hasDate ? [cell(e.date)] : []),
+      formatNumber(e.value),
+      formatChange(f.median !== 0 ? (e.value - f.median) / Math.abs(f.median) : undefined),
+      `${e.side === 'high' ? '+' : '-'}${formatNumber(robustDistance(f, e))}`,
+    ]);
+    const shown = f.examples.length < f.count ? `the ${f.examples.length} most extreme of ${formatNumber(f.count)}` : `all ${formatNumber(f.count)}`;
+    return [`### ${cell(f.dataset)}.${cell(f.column)}`, '', `Rows outside ${formatNumber(f.low)} to ${formatNumber(f.high)}, ${shown}:`, '', table(headers, rows)].join('\n');
+  });
+  return [
+    '## Anomalies',
+    '',
+    'Values outside the interquartile fences of their column (below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR), each with the row or date to look at.',
+    '',
+    overview,
+    '',
+    ...details.flatMap((d) => [d, '']),
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+function trends(findings: TrendFinding[]): string | undefined {
+  if (findings.length === 0) return undefined;
+  const byDataset = groupBy(findings, (f) => f.dataset);
+  const parts = [...byDataset].map(([dataset, list]) => {
+    const growth = table(
+      ['Measure', 'Monthly', `Last full month`, 'Value', 'Month over month', 'Year over year', 'Last 12 months vs prior 12', 'Trend per month'],
+      list.map((t) => [
+        cell(t.column),
+        t.aggregation === 'sum' ? 'total' : 'average',
+        t.lastFullMonth,
+        formatNumber(t.monthOverMonth.toValue),
+        formatChange(t.monthOverMonth.change),
+        formatChange(t.yearOverYear?.change),
+        formatChange(t.trailingTwelve?.change),
+        t.slopeShareOfMean === undefined ? 'n/a' : `${formatChange(t.slopeShareOfMean)} of the mean`,
+      ]),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
+    );
+    const months = [...new Set(list.flatMap((t) => t.months.map((m) => m.month)))].sort().slice(-MONTHS_SHOWN);
+    const monthly = table(
+      ['Month', ...list.map((t) => `${cell(t.column)} (${t.aggregation === 'sum' ? 'total' : 'avg'})`)],
+      months.map((month) => {
+        const partial = list.some((t) => t.months.find((m) => m.month === month)?.partial);
+        return [
+          partial ? `${month} (partial)` : month,
+          ...list.map((t) => formatNumber(t.months.find((m) => m.month === month)?.value)),
+        ];
+      }),
+      ['l', ...list.map(() => 'r' as const)],
+    );
+    return [
+      `### ${cell(dataset)}`,
+      '',
+      `By month of \`${cell(list[0]!.timeColumn)}\`; growth compares full months only.`,
+      '',
+      growth,
+      '',
+      `The last ${months.length} months:`,
+      '',
+      monthly,
+    ].join('\n');
+  });
+  return ['## Trends', '', ...parts.flatMap((p) => [p, ''])].join('\n').trimEnd();
+}
+
+function dataAnalyzed(m: ReportModel): string {
+  const overview = table(
+    ['Dataset', 'Kind', 'Files', 'Rows read', 'Rows analysed', 'Quarantined', 'Columns', 'Time range'],
+    m.datasets.map((d) => [
+      cell(d.dataset),
+      d.kind.replace('_', ' '),
+      formatNumber(d.files.length),
+      formatNumber(d.rowsRead),
+      formatNumber(d.rowsAnalyzed),
+      formatNumber(d.rowsQuarantined),
+      formatNumber(d.columns.length),
+      d.coverage ? `${d.coverage.first.slice(0, 10)} to ${d.coverage.last.slice(0, 10)}` : '',
+    ]),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+  );
+  const quarantine = m.datasets.filter((d) => d.rowsQuarantined > 0).map(quarantineSection);
+  const skipped = m.skippedDatasets.length
+    ? ['', 'Not analysed:', '', ...m.skippedDatasets.map((s) => `- ${cell(s.dataset)}: ${s.reason}.`)]
+    : [];
+  return [
+    '## Data analyzed',
+    '',
+    overview,
+    ...skipped,
+    ...(quarantine.length ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])] : []),
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+function quarantineSection(d: DatasetSection): string {
+  const fileErrors = d.files.filter((f) => f.fileError).map((f) => `- \`${cell(f.sourceKey)}\`: ${cell(f.fileError)}`);
+  const reasons = table(
+    ['Column', 'Reason', 'Rows'],
+    d.rejections.map((r) => [cell(r.column), cell(r.reason), formatNumber(r.rows)]),
+    ['l', 'l', 'r'],
+  );
+  const samples = table(
+    ['File', 'Line', 'Column', 'Reason'],
+    d.quarantineSamples.flatMap((s) => s.reasons.map((r) => [cell(s.sourceKey), String(s.line), cell(r.column), cell(r.reason)])),
+    ['l', 'r', 'l', 'l'],
+  );
+  return [
+    `**${cell(d.dataset)}**: ${plural(d.rowsQuarantined, 'row')} kept in quarantine, none lost.`,
+    ...(fileErrors.length ? ['', ...fileErrors] : []),
+    '',
+    reasons,
+    '',
+    d.quarantineSamples.length < d.rowsQuarantined ? `The first ${d.quarantineSamples.length}:` : 'Each row:',
+    '',
+    samples,
+  ].join('\n');
+}
+
+function notComputed(m: ReportModel): string | undefined {
+  if (m.notComputed.length === 0) return undefined;
+  return [
+    '## Not computed',
+    '',
+    ...m.notComputed.map((n) => `- ${cell(n.analysisId)} (${cell(n.dataset)}): ${cell(n.reason)}`),
+  ].join('\n');
+}
+
+function methodology(): string {
+  return [
+    '## Methodology',
+    '',
+    '- Every number in this report was computed by this run from the curated data; rows that failed validation are counted under Data analyzed and excluded from every analysis.',
+    '- Anomalies: for each measure, Q1, the median and Q3 are computed over all rows (exact quantiles on the local engine); a value below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is listed, most extreme first, at most ten per measure. Measures whose IQR is 0 are not tested. Seasonal baselines come in a later version: a seasonal peak can appear here as an outlier.',
+    '- Trends: measures are totalled per calendar month (averaged for levels such as prices, rates and scores, judged from the column name). A first or last month that the data covers only in part is marked partial and left out of growth figures. Month over month compares the last full month with the one before; year over year with the same month a year earlier; the trend per month is the least-squares slope over all full months, as a share of their mean.',
+  ].join('\n');
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}

@@ -1,0 +1,54 @@
+import type { ColumnProfile } from '#query/aggregates.ts';
+import type { DatasetKind } from '#platform/ports.ts';
+import type { Finding, OutlierFinding, TrendFinding } from './findings.ts';
+
+/** One quarantined row as the report shows it. */
+export interface QuarantineSample {
+  sourceKey: string;
+  line: number;
+  reasons: { column: string; reason: string }[];
+}
+
+export interface DatasetSection {
+  dataset: string;
+  kind: DatasetKind;
+  contractVersion: number;
+  timeColumn?: string;
+  coverage?: { first: string; last: string };
+  files: { sourceKey: string; checksum: string; rowsRead: number; rowsCurated: number; rowsQuarantined: number; fileError?: string }[];
+  rowsRead: number;
+  rowsCurated: number;
+  rowsQuarantined: number;
+  /** Rows the query engine sees: the curated rows of every file. */
+  rowsAnalyzed: number;
+  rejections: { column: string; reason: string; rows: number }[];
+  quarantineSamples: QuarantineSample[];
+  columns: ColumnProfile[];
+}
+
+export interface NotComputed {
+  analysisId: string;
+  dataset: string;
+  reason: string;
+}
+
+/** `report.json`: everything the Markdown (and later HTML) rendering shows, and nothing it does not. */
+export interface ReportModel {
+  schemaVersion: 1;
+  run: {
+    runId: string;
+    trigger: string;
+    startedAt: string;
+    generatedAt: string;
+  };
+  summary: string[];
+  datasets: DatasetSection[];
+  skippedDatasets: { dataset: string; reason: string }[];
+  findings: Finding[];
+  notComputed: NotComputed[];
+}
+
+export const outlierFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is OutlierFinding => f.kind === 'outliers');
+export const trendFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is TrendFinding => f.kind === 'monthly_trend');

@@ -1,0 +1,62 @@
+import type { OutlierExample, OutlierFinding, TrendFinding } from './findings.ts';
+import { formatChange, formatNumber, formatShare, plural } from './format.ts';
+import type { DatasetSection } from './model.ts';
+
+/**
+ * The executive summary: a few sentences, each built from computed numbers. The most
+ * extreme outliers and the largest year-over-year moves come first.
+ */
+export function executiveSummary(
+  datasets: DatasetSection[],
+  outliers: OutlierFinding[],
+  trends: TrendFinding[],
+): string[] {
+  const lines: string[] = [];
+  const read = sum(datasets.map((d) => d.rowsRead));
+  const quarantined = sum(datasets.map((d) => d.rowsQuarantined));
+  const analyzed = sum(datasets.map((d) => d.rowsAnalyzed));
+  lines.push(
+    `Analysed ${plural(datasets.length, 'dataset')} with ${plural(analyzed, 'valid row')}; ` +
+      (quarantined > 0
+        ? `${plural(quarantined, 'row')} of ${formatNumber(read)} read (${formatShare(quarantined / read)}) were quarantined with reasons (see Data analyzed).`
+        : 'no row was quarantined.'),
+  );
+
+  const extremes = outliers
+    .flatMap((f) => f.examples.map((e) => ({ f, e, distance: robustDistance(f, e) })))
+    .sort((a, b) => b.distance - a.distance || a.f.id.localeCompare(b.f.id))
+    .slice(0, 3);
+  for (const { f, e } of extremes) {
+    lines.push(
+      `Unusual ${f.column} in ${f.dataset}${where(e)}: ${formatNumber(e.value)} against a median of ` +
+        `${formatNumber(f.median)} (normal range ${formatNumber(f.low)} to ${formatNumber(f.high)}).`,
+    );
+  }
+
+  const moves = trends
+    .filter((t) => t.aggregation === 'sum' && t.yearOverYear?.change !== undefined)
+    .sort((a, b) => Math.abs(b.yearOverYear!.change!) - Math.abs(a.yearOverYear!.change!) || a.id.localeCompare(b.id))
+    .slice(0, 3);
+  for (const t of moves) {
+    const yoy = t.yearOverYear!;
+    lines.push(
+      `${t.dataset}.${t.column} totalled ${formatNumber(yoy.toValue)} in ${yoy.to}, ` +
+        `${formatChange(yoy.change)} on ${yoy.from} (${formatNumber(yoy.fromValue)}) and ` +
+        `${formatChange(t.monthOverMonth.change)} on ${t.monthOverMonth.from}.`,
+    );
+  }
+  return lines;
+}
+
+/** How many interquartile ranges a value lies beyond the median. */
+export function robustDistance(f: OutlierFinding, e: OutlierExample): number {
+  const iqr = f.q3 - f.q1;
+  return iqr > 0 ? Math.abs(e.value - f.median) / iqr : 0;
+}
+
+export function where(e: OutlierExample): string {
+  const parts = [e.date ? `on ${e.date}` : '', e.id ? `(${e.id})` : ''].filter(Boolean);
+  return parts.length ? ` ${parts.join(' ')}` : '';
+}
+
+const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);

@@ -1,0 +1,47 @@
+import type { BlobStore, QueryEngine } from '#platform/ports.ts';
+import {
+  measureQuartiles,
+  profileDataset,
+  type DatasetProfile,
+  type MeasureQuartiles,
+} from '#query/aggregates.ts';
+import type { RunPlan } from './plan.ts';
+import { runKeys } from './run-keys.ts';
+
+export interface DatasetAggregates {
+  profile: DatasetProfile;
+  quartiles: MeasureQuartiles[];
+  /** First and last value of the time column, where the dataset has one. */
+  coverage?: { first: string; last: string };
+}
+
+export interface RunAggregates {
+  runId: string;
+  datasets: Record<string, DatasetAggregates>;
+}
+
+/** The shared SQL of a run: one profile scan and one quartile scan per dataset. */
+export async function aggregateRun(
+  deps: { store: BlobStore; engine: QueryEngine },
+  input: { runId: string; planKey: string },
+): Promise<{ aggregatesKey: string }> {
+  const plan = await readJson<RunPlan>(deps.store, input.planKey);
+  const datasets: Record<string, DatasetAggregates> = {};
+  for (const d of plan.datasets) {
+    const profile = await profileDataset(deps.engine, d.contract);
+    const quartiles = await measureQuartiles(deps.engine, d.contract, d.measures);
+    const time = profile.columns.find((c) => c.name === d.contract.timeColumn);
+    const coverage =
+      time && time.min !== null && time.max !== null
+        ? { first: String(time.min), last: String(time.max) }
+        : undefined;
+    datasets[d.dataset] = { profile, quartiles, ...(coverage ? { coverage } : {}) };
+  }
+  const aggregatesKey = runKeys(input.runId).aggregates;
+  await deps.store.put(aggregatesKey, JSON.stringify({ runId: input.runId, datasets }, null, 2), 'application/json');
+  return { aggregatesKey };
+}
+
+export async function readJson<T>(store: BlobStore, key: string): Promise<T> {
+  return JSON.parse(await store.getText(key)) as T;
+}

@@ -1,0 +1,59 @@
+import { findOutliers } from '#analysis/outliers.ts';
+import { monthlyTrends } from '#analysis/trends.ts';
+import type { BlobStore, QueryEngine } from '#platform/ports.ts';
+import { monthlyTotals } from '#query/aggregates.ts';
+import type { AnalysisOutput } from '#report/findings.ts';
+import { readJson, type RunAggregates } from './aggregate.ts';
+import type { AnalysisTask, RunPlan } from './plan.ts';
+import { runKeys } from './run-keys.ts';
+
+export interface AnalyzeInput {
+  runId: string;
+  planKey: string;
+  aggregatesKey: string;
+  analysis: AnalysisTask;
+}
+
+export interface AnalyzeOutput {
+  analysisId: string;
+  status: 'ok' | 'not_computed';
+  findingsKey: string;
+}
+
+/** One item of the Map state: runs one analysis and stores its findings in the lake. */
+export async function runAnalysis(
+  deps: { store: BlobStore; engine: QueryEngine },
+  input: AnalyzeInput,
+): Promise<AnalyzeOutput> {
+  const [plan, aggregates] = await Promise.all([
+    readJson<RunPlan>(deps.store, input.planKey),
+    readJson<RunAggregates>(deps.store, input.aggregatesKey),
+  ]);
+  const { analysis } = input;
+  const dataset = plan.datasets.find((d) => d.dataset === analysis.dataset);
+  const stats = aggregates.datasets[analysis.dataset];
+  if (!dataset || !stats) throw new Error(`Dataset ${analysis.dataset} is not in the plan of run ${input.runId}`);
+  const output: AnalysisOutput = { analysisId: analysis.id, kind: analysis.kind, dataset: analysis.dataset, findings: [] };
+
+  switch (analysis.kind) {
+    case 'outliers':
+      output.findings = await findOutliers(deps.engine, dataset.contract, stats.quartiles, stats.profile.rows);
+      break;
+    case 'monthly_trends': {
+      const timeColumn = dataset.contract.timeColumn;
+      if (!timeColumn || !stats.coverage) {
+        output.notComputed = 'the dataset has no time column with values';
+        break;
+      }
+      const points = await monthlyTotals(deps.engine, dataset.contract, timeColumn, dataset.measures);
+      output.findings = monthlyTrends(analysis.dataset, timeColumn, dataset.measures, points, stats.coverage);
+      if (output.findings.length === 0) output.notComputed = 'fewer than two full months of data';
+      break;
+    }
+    default:
+      throw new Error(`Unknown analysis kind ${JSON.stringify((analysis as AnalysisTask).kind)}`);
+  }
+  const findingsKey = runKeys(input.runId).findings(analysis.id);
+  await deps.store.put(findingsKey, JSON.stringify(output, null, 2), 'application/json');
+  return { analysisId: analysis.id, status: output.notComputed ? 'not_computed' : 'ok', findingsKey };
+}

@@ -1,0 +1,133 @@
+import type { BlobStore, Clock } from '#platform/ports.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import type { AnalysisOutput, Finding } from '#report/findings.ts';
+import { renderMarkdown } from '#report/markdown.ts';
+import { outlierFindings, trendFindings, type DatasetSection, type NotComputed, type QuarantineSample, type ReportModel } from '#report/model.ts';
+import { executiveSummary } from '#report/summary.ts';
+import { readJson, type RunAggregates } from './aggregate.ts';
+import type { DatasetPlan, RunPlan } from './plan.ts';
+import { runKeys } from './run-keys.ts';
+
+/** How many quarantined rows per dataset the report lists (all are in quarantine/). */
+const QUARANTINE_SAMPLES = 10;
+
+/** What the Map state returns per analysis: a findings pointer, or the error it caught. */
+export type AnalysisResult =
+  | { analysisId: string; status: 'ok' | 'not_computed'; findingsKey: string }
+  | { analysisId: string; status: 'failed'; error: { Error?: string; Cause?: string } };
+
+export interface AssembleInput {
+  runId: string;
+  planKey: string;
+  aggregatesKey: string;
+  results: AnalysisResult[];
+}
+
+/** Collects the findings of a run and writes `report.json` and `report.md`. */
+export async function assembleReport(
+  deps: { store: BlobStore; clock: Clock },
+  input: AssembleInput,
+): Promise<{ reportKey: string; summary: string }> {
+  const keys = runKeys(input.runId);
+  const [plan, aggregates] = await Promise.all([
+    readJson<RunPlan>(deps.store, input.planKey),
+    readJson<RunAggregates>(deps.store, input.aggregatesKey),
+  ]);
+  const findings: Finding[] = [];
+  const notComputed: NotComputed[] = [];
+  for (const result of input.results) {
+    const task = plan.analyses.find((a) => a.id === result.analysisId);
+    const dataset = task?.dataset ?? '';
+    if (result.status === 'failed') {
+      notComputed.push({ analysisId: result.analysisId, dataset, reason: failureReason(result.error) });
+      continue;
+    }
+    const output = await readJson<AnalysisOutput>(deps.store, result.findingsKey);
+    findings.push(...output.findings);
+    if (output.notComputed) notComputed.push({ analysisId: result.analysisId, dataset, reason: output.notComputed });
+  }
+
+  const datasets = await Promise.all(plan.datasets.map((d) => datasetSection(deps.store, d, aggregates)));
+  const model: ReportModel = {
+    schemaVersion: 1,
+    run: { runId: plan.runId, trigger: plan.trigger, startedAt: plan.startedAt, generatedAt: deps.clock.now().toISOString() },
+    summary: [],
+    datasets,
+    skippedDatasets: plan.skipped,
+    findings,
+    notComputed,
+  };
+  model.summary = executiveSummary(datasets, outlierFindings(model), trendFindings(model));
+
+  await deps.store.put(keys.reportJson, JSON.stringify(model, null, 2) + '\n', 'application/json');
+  await deps.store.put(keys.reportMarkdown, renderMarkdown(model), 'text/markdown; charset=utf-8');
+  return { reportKey: keys.reportMarkdown, summary: model.summary[0] ?? '' };
+}
+
+async function datasetSection(store: BlobStore, d: DatasetPlan, aggregates: RunAggregates): Promise<DatasetSection> {
+  const stats = aggregates.datasets[d.dataset];
+  const rejections = new Map<string, { column: string; reason: string; rows: number }>();
+  for (const r of d.inputs.flatMap((i) => i.rejections)) {
+    const key = `${r.column}\u0000${r.reason}`;
+    const seen = rejections.get(key);
+    rejections.set(key, { ...r, rows: (seen?.rows ?? 0) + r.rows });
+  }
+  const samples: QuarantineSample[] = [];
+  for (const input of d.inputs) {
+    if (input.rowsQuarantined === 0 || samples.length >= QUARANTINE_SAMPLES) continue;
+    samples.push(...(await quarantineSamples(store, input.quarantineKey, input.sourceKey, QUARANTINE_SAMPLES - samples.length)));
+  }
+  return {
+    dataset: d.dataset,
+    kind: d.contract.kind,
+    contractVersion: d.contract.version,
+    ...(d.contract.timeColumn ? { timeColumn: d.contract.timeColumn } : {}),
+    ...(stats?.coverage ? { coverage: stats.coverage } : {}),
+    files: d.inputs.map((i) => ({
+      sourceKey: i.sourceKey,
+      checksum: i.checksum,
+      rowsRead: i.rowsRead,
+      rowsCurated: i.rowsCurated,
+      rowsQuarantined: i.rowsQuarantined,
+      ...(i.fileError ? { fileError: i.fileError } : {}),
+    })),
+    rowsRead: sum(d.inputs.map((i) => i.rowsRead)),
+    rowsCurated: sum(d.inputs.map((i) => i.rowsCurated)),
+    rowsQuarantined: sum(d.inputs.map((i) => i.rowsQuarantined)),
+    rowsAnalyzed: stats?.profile.rows ?? 0,
+    rejections: [...rejections.values()].sort((a, b) => b.rows - a.rows || a.column.localeCompare(b.column)),
+    quarantineSamples: samples,
+    columns: stats?.profile.columns ?? [],
+  };
+}
+
+async function quarantineSamples(store: BlobStore, key: string, sourceKey: string, limit: number): Promise<QuarantineSample[]> {
+  let text: string;
+  try {
+    text = await store.getText(key);
+  } catch (error) {
+    if (error instanceof NotFoundError) return [];
+    throw error;
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, limit)
+    .map((line) => {
+      const row = JSON.parse(line) as { line: number; reasons: { column: string; reason: string }[] };
+      return { sourceKey, line: row.line, reasons: row.reasons };
+    });
+}
+
+function failureReason(error: { Error?: string; Cause?: string }): string {
+  let cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    cause = parsed.errorMessage ?? cause;
+  } catch {
+    // Cause is plain text.
+  }
+  return `the analysis failed (${error.Error ?? 'error'}${cause ? `: ${cause}` : ''})`;
+}
+
+const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);

@@ -1,0 +1,43 @@
+import type { Mailer } from '#platform/ports.ts';
+
+export interface NotifyDeps {
+  mailer: Mailer;
+  recipients: string[];
+  /** A link a recipient can open: a presigned URL in AWS, a file URL locally. */
+  linkTo: (key: string) => Promise<string>;
+}
+
+export type NotifyInput =
+  | { runId: string; reportKey: string; summary: string }
+  | { runId: string; failure: { Error?: string; Cause?: string } };
+
+/** Emails the link to a finished report, or says that the run failed and why. */
+export async function notify(deps: NotifyDeps, input: NotifyInput) {
+  if ('failure' in input) {
+    const messageId = await deps.mailer.send({
+      to: deps.recipients,
+      subject: `Insights run ${input.runId} failed`,
+      text: [
+        `The report run ${input.runId} did not complete.`,
+        '',
+        `Error: ${input.failure.Error ?? 'unknown'}`,
+        `Cause: ${input.failure.Cause ?? 'not given'}`,
+        '',
+        'Nothing already ingested was lost; fix the cause and start the run again.',
+      ].join('\n'),
+    });
+    return { runId: input.runId, messageId };
+  }
+  const link = await deps.linkTo(input.reportKey);
+  const messageId = await deps.mailer.send({
+    to: deps.recipients,
+    subject: `Insights report ${input.runId} is ready`,
+    text: [`Your insights report is ready:`, '', link, '', input.summary].join('\n'),
+    html: `<p>Your insights report is ready: <a href="${escapeHtml(link)}">open the report</a>.</p><p>${escapeHtml(input.summary)}</p>`,
+  });
+  return { runId: input.runId, reportKey: input.reportKey, messageId };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

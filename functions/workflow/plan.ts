@@ -1,0 +1,115 @@
+import type { BlobStore, Catalog, Contract, Manifest } from '#platform/ports.ts';
+import { runKeys } from './run-keys.ts';
+
+export type AnalysisKind = 'outliers' | 'monthly_trends';
+
+export interface AnalysisTask {
+  id: string;
+  kind: AnalysisKind;
+  dataset: string;
+}
+
+/** What each input file contributed, from its latest manifest. */
+export interface InputSummary {
+  sourceKey: string;
+  checksum: string;
+  contractVersion: number;
+  rowsRead: number;
+  rowsCurated: number;
+  rowsQuarantined: number;
+  rejections: Manifest['rejections'];
+  fileError?: string;
+  quarantineKey: string;
+}
+
+export interface DatasetPlan {
+  dataset: string;
+  contract: Contract;
+  measures: string[];
+  inputs: InputSummary[];
+}
+
+export interface RunPlan {
+  runId: string;
+  startedAt: string;
+  trigger: string;
+  datasets: DatasetPlan[];
+  /** Datasets that are catalogued but cannot be analysed, and why. */
+  skipped: { dataset: string; reason: string }[];
+  analyses: AnalysisTask[];
+}
+
+export interface PlanInput {
+  runId: string;
+  startedAt: string;
+  trigger: string;
+}
+
+/** The Plan state's output: small, because Step Functions payloads stop at 256 KB. */
+export interface PlanOutput {
+  runId: string;
+  planKey: string;
+  analyses: AnalysisTask[];
+}
+
+/** Decides which datasets and analyses this run has, from the catalog and the manifests. */
+export async function planRun(
+  deps: { store: BlobStore; catalog: Catalog },
+  input: PlanInput,
+): Promise<PlanOutput> {
+  const keys = runKeys(input.runId);
+  const datasets: DatasetPlan[] = [];
+  const skipped: RunPlan['skipped'] = [];
+  for (const dataset of await deps.catalog.listDatasets()) {
+    const contract = await deps.catalog.getContract(dataset);
+    if (!contract) continue;
+    const inputs = await latestInputs(deps.store, dataset);
+    const curated = inputs.reduce((sum, i) => sum + i.rowsCurated, 0);
+    if (curated === 0) {
+      skipped.push({ dataset, reason: 'no valid rows have been ingested' });
+      continue;
+    }
+    const measures = contract.columns.filter((c) => c.role === 'measure').map((c) => c.name);
+    datasets.push({ dataset, contract, measures, inputs });
+  }
+  const analyses = datasets.flatMap(analysesFor);
+  const plan: RunPlan = { ...input, datasets, skipped, analyses };
+  await deps.store.put(keys.plan, JSON.stringify(plan, null, 2), 'application/json');
+  return { runId: input.runId, planKey: keys.plan, analyses };
+}
+
+/** Analyses follow from the dataset's kind and roles, never from its name. */
+function analysesFor(d: DatasetPlan): AnalysisTask[] {
+  const tasks: AnalysisTask[] = [];
+  if (d.measures.length > 0) {
+    tasks.push({ id: `outliers-${d.dataset}`, kind: 'outliers', dataset: d.dataset });
+  }
+  if (d.contract.kind !== 'entities' && d.contract.timeColumn && d.measures.length > 0) {
+    tasks.push({ id: `monthly-trends-${d.dataset}`, kind: 'monthly_trends', dataset: d.dataset });
+  }
+  return tasks;
+}
+
+/** One manifest per source key: a newer version of a file replaces the older one. */
+async function latestInputs(store: BlobStore, dataset: string): Promise<InputSummary[]> {
+  const latest = new Map<string, Manifest>();
+  for (const object of await store.list(`manifests/${dataset}/`)) {
+    if (!object.key.endsWith('.json')) continue;
+    const manifest = JSON.parse(await store.getText(object.key)) as Manifest;
+    const seen = latest.get(manifest.sourceKey);
+    if (!seen || seen.ingestedAt < manifest.ingestedAt) latest.set(manifest.sourceKey, manifest);
+  }
+  return [...latest.values()]
+    .sort((a, b) => a.sourceKey.localeCompare(b.sourceKey))
+    .map((m) => ({
+      sourceKey: m.sourceKey,
+      checksum: m.checksum,
+      contractVersion: m.contractVersion,
+      rowsRead: m.rowsRead,
+      rowsCurated: m.rowsCurated,
+      rowsQuarantined: m.rowsQuarantined,
+      rejections: m.rejections,
+      ...(m.fileError ? { fileError: m.fileError } : {}),
+      quarantineKey: `quarantine/${dataset}/${m.sourceId}.jsonl`,
+    }));
+}

@@ -1,0 +1,29 @@
+import { InputRejectedError } from '#platform/errors.ts';
+
+/** Where a run keeps its working files and its report in the lake. */
+export const runKeys = (runId: string) => {
+  assertRunId(runId);
+  return {
+    plan: `runs/${runId}/plan.json`,
+    aggregates: `runs/${runId}/aggregates.json`,
+    findings: (analysisId: string) => `runs/${runId}/findings/${analysisId.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
+    reportPrefix: `reports/${runId}/`,
+    reportMarkdown: `reports/${runId}/report.md`,
+    reportJson: `reports/${runId}/report.json`,
+  };
+};
+
+/** Step Functions execution names: letters, digits, - and _, at most 80. They become lake keys. */
+export function assertRunId(runId: string): void {
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(runId)) {
+    throw new InputRejectedError(
+      `Run id ${JSON.stringify(runId)} is not valid: use letters, digits, - and _ (at most 80 characters)`,
+    );
+  }
+}
+
+/** A sortable, readable run id for runs started by a person or a schedule. */
+export function newRunId(now: Date, trigger: string): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${trigger.replace(/[^A-Za-z0-9_-]+/g, '-')}`.slice(0, 80);
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { cell, formatChange, formatNumber, formatShare, table } from '#report/format.ts';
+
+describe('report formatting', () => {
+  it('formats numbers for people', () => {
+    expect(formatNumber(1234567.891)).toBe('1,234,568');
+    expect(formatNumber(12.345)).toBe('12.35');
+    expect(formatNumber(0.00123)).toBe('0.0012');
+    expect(formatNumber(Number.NaN)).toBe('n/a');
+    expect(formatNumber(null)).toBe('n/a');
+  });
+
+  it('formats changes with a sign', () => {
+    expect(formatChange(0.1234)).toBe('+12.3%');
+    expect(formatChange(-0.05)).toBe('-5.0%');
+    expect(formatChange(2.5)).toBe('+250%');
+    expect(formatChange(undefined)).toBe('n/a');
+    expect(formatShare(0.0123)).toBe('1.2%');
+  });
+
+  it('keeps values from files from breaking a Markdown table', () => {
+    expect(cell('a|b\nc')).toBe('a\\|b c');
+    expect(cell('<script>')).toBe('\\<script\\>');
+    expect(table(['x'], [[cell('1|2')]])).toBe('| x |\n| --- |\n| 1\\|2 |');
+  });
+});
