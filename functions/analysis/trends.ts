@@ -59,18 +59,28 @@ export function monthlyTrends(
                 from: `${lastTwelve[0]!.month}..${last.month}`,
                 value: total(lastTwelve, aggregation),
                 previous: total(priorTwelve, aggregation),
-                change: relativeChange(total(priorTwelve, aggregation), total(lastTwelve, aggregation)),
+                change: relativeChange(
+                  total(priorTwelve, aggregation),
+                  total(lastTwelve, aggregation),
+                ),
               }
             : undefined,
         slopePerMonth: slope,
-        slopeShareOfMean: slope !== undefined && average !== 0 ? slope / Math.abs(average) : undefined,
+        slopeShareOfMean:
+          slope !== undefined && average !== 0 ? slope / Math.abs(average) : undefined,
       },
     ];
   });
 }
 
 function growth(from: MonthValue, to: MonthValue) {
-  return { from: from.month, to: to.month, fromValue: from.value, toValue: to.value, change: relativeChange(from.value, to.value) };
+  return {
+    from: from.month,
+    to: to.month,
+    fromValue: from.value,
+    toValue: to.value,
+    change: relativeChange(from.value, to.value),
+  };
 }
 
 /** (b - a) / |a|, or undefined when a is 0. */

@@ -40,7 +40,13 @@ export async function ingestFiles(
       await runtime.store.put(key, await readFile(file));
       const duck = await runtime.duck();
       const result = await ingestObject(
-        { store: runtime.store, catalog: runtime.catalog, duck, clock: runtime.clock, workDir: runtime.workDir },
+        {
+          store: runtime.store,
+          catalog: runtime.catalog,
+          duck,
+          clock: runtime.clock,
+          workDir: runtime.workDir,
+        },
         { key, dataset },
       );
       const m = result.manifest;
@@ -52,7 +58,9 @@ export async function ingestFiles(
         progress.warn(`${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
       }
       if (m.rowsQuarantined > 5 && !m.fileError) {
-        progress.warn(`${file}: ${m.rowsQuarantined - Math.min(5, result.rejectedSample.length)} more rows quarantined, see ${runtime.store.url(`quarantine/${dataset}/`)}`);
+        progress.warn(
+          `${file}: ${m.rowsQuarantined - Math.min(5, result.rejectedSample.length)} more rows quarantined, see ${runtime.store.url(`quarantine/${dataset}/`)}`,
+        );
       }
       outcomes.push({ file, result });
     } catch (error) {

@@ -19,10 +19,16 @@ const FUNCTIONS = ['Plan', 'Aggregate', 'Analyze', 'Assemble', 'Notify'] as cons
 export function localDefinition(): Record<string, unknown> {
   let text = readFileSync(definitionPath, 'utf8');
   for (const name of FUNCTIONS) {
-    text = text.replaceAll(`\${${name}FunctionArn}`, `arn:aws:lambda:local:000000000000:function:insights-${name.toLowerCase()}`);
+    text = text.replaceAll(
+      `\${${name}FunctionArn}`,
+      `arn:aws:lambda:local:000000000000:function:insights-${name.toLowerCase()}`,
+    );
   }
   const left = /\$\{[A-Za-z]+\}/.exec(text);
-  if (left) throw new Error(`report.asl.json has a placeholder the local runtime does not bind: ${left[0]}`);
+  if (left)
+    throw new Error(
+      `report.asl.json has a placeholder the local runtime does not bind: ${left[0]}`,
+    );
   return JSON.parse(text) as Record<string, unknown>;
 }
 
@@ -45,8 +51,14 @@ export interface WorkflowResult {
  * Executes report.asl.json in-process with aws-local-stepfunctions. Each Task is bound to
  * the same middy handler that Lambda runs, built on the local runtime instead of AWS.
  */
-export async function runReportWorkflow(runtime: Runtime, run: WorkflowRun): Promise<WorkflowResult> {
-  const deps: HandlerDeps = { runtime: async () => runtime, logger: new Logger({ logLevel: 'SILENT' }) };
+export async function runReportWorkflow(
+  runtime: Runtime,
+  run: WorkflowRun,
+): Promise<WorkflowResult> {
+  const deps: HandlerDeps = {
+    runtime: async () => runtime,
+    logger: new Logger({ logLevel: 'SILENT' }),
+  };
   const invoke = (name: string, handler: (event: never, context: Context) => Promise<unknown>) => {
     return async (input: unknown) => {
       const { Payload } = input as { Payload: never };
@@ -69,19 +81,28 @@ export async function runReportWorkflow(runtime: Runtime, run: WorkflowRun): Pro
     {
       overrides: {
         taskResourceLocalHandlers: local,
-        retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((state) => [state, pause])),
+        retryIntervalOverrides: Object.fromEntries(
+          Object.keys(local).map((state) => [state, pause]),
+        ),
       },
       context: {
-        Execution: { Name: run.runId, Input: { trigger: run.trigger }, StartTime: runtime.clock.now().toISOString() },
+        Execution: {
+          Name: run.runId,
+          Input: { trigger: run.trigger },
+          StartTime: runtime.clock.now().toISOString(),
+        },
       },
     },
   );
   const progress = (async () => {
     if (!run.onProgress) return;
     for await (const event of execution.eventLogs) {
-      if (event.type === 'StateEntered' && event.index === undefined) run.onProgress(`${event.state.name} ...`);
+      if (event.type === 'StateEntered' && event.index === undefined)
+        run.onProgress(`${event.state.name} ...`);
       if (event.type === 'MapIterationSucceeded' || event.type === 'MapIterationFailed') {
-        run.onProgress(`  analysis ${event.index + 1} ${event.type === 'MapIterationSucceeded' ? 'done' : 'failed'}`);
+        run.onProgress(
+          `  analysis ${event.index + 1} ${event.type === 'MapIterationSucceeded' ? 'done' : 'failed'}`,
+        );
       }
     }
   })();

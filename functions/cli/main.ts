@@ -12,7 +12,9 @@ const program = new Command()
 
 program
   .command('demo')
-  .description('Generate the demo data, ingest it and run the report workflow: the whole pipeline in one command.')
+  .description(
+    'Generate the demo data, ingest it and run the report workflow: the whole pipeline in one command.',
+  )
   .option('--out <dir>', 'folder for the demo data, the lake and the outbox', 'demo-out')
   .option('--seed <n>', 'seed of the demo data generator', positiveInt, 42)
   .option('--quiet', 'print only the report path')
@@ -34,7 +36,9 @@ program
 
 program
   .command('run')
-  .description('Run the report workflow (report.asl.json) over the lake and email the link to the outbox.')
+  .description(
+    'Run the report workflow (report.asl.json) over the lake and email the link to the outbox.',
+  )
   .requiredOption('--lake <dir>', 'the lake folder')
   .option('--run-id <id>', 'run id (letters, digits, - and _); default: the time and trigger')
   .option('--outbox <dir>', 'where emails are written as .eml files (default: beside the lake)')

@@ -5,7 +5,10 @@ export interface Progress {
   warn(message: string): void;
 }
 
-export function consoleProgress(stream: NodeJS.WritableStream = process.stderr, quiet = false): Progress {
+export function consoleProgress(
+  stream: NodeJS.WritableStream = process.stderr,
+  quiet = false,
+): Progress {
   const write = (line: string) => {
     if (!quiet) stream.write(line + '\n');
   };

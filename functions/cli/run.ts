@@ -4,16 +4,26 @@ import { runReportWorkflow } from './local-workflow.ts';
 import { consoleProgress, type Progress } from './progress.ts';
 import type { LocalRuntime } from '#platform/local/runtime.ts';
 
-export async function runCommand(options: { lake: string; runId?: string; outbox?: string; to: string }): Promise<number> {
+export async function runCommand(options: {
+  lake: string;
+  runId?: string;
+  outbox?: string;
+  to: string;
+}): Promise<number> {
   const progress = consoleProgress();
   const runtime = await localRuntime({
     lake: options.lake,
     ...(options.outbox ? { outbox: options.outbox } : {}),
-    recipients: options.to.split(',').map((s) => s.trim()).filter(Boolean),
+    recipients: options.to
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   });
   try {
     if ((await runtime.catalog.listDatasets()).length === 0) {
-      progress.warn(`The lake ${runtime.store.url('')} holds no dataset yet: run \`insights ingest FILE... --lake ${options.lake}\` first.`);
+      progress.warn(
+        `The lake ${runtime.store.url('')} holds no dataset yet: run \`insights ingest FILE... --lake ${options.lake}\` first.`,
+      );
       return 1;
     }
     const reportPath = await runWorkflow(runtime, options.runId, 'cli', progress);

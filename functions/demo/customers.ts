@@ -1,5 +1,6 @@
 import { csvLine, formatCents, formatOneDecimal } from './csv.ts';
 import { dayNumber, isoDate } from './dates.ts';
+import type { PlantedRelationship } from './ground-truth.ts';
 import type { InvalidCell, InvalidCellSpec } from './invalid-rows.ts';
 import { byIndex, planInvalidCells, spoilRow } from './invalid-rows.ts';
 import { SeededRandom, cumulativeWeights, deriveSeed } from './seeded-random.ts';
@@ -29,16 +30,68 @@ export const REGIONS = [
   { name: 'Middle East & Africa', weight: 0.05 },
 ] as const;
 
+export const CUSTOMER_RELATIONSHIPS: readonly PlantedRelationship[] = [
+  {
+    dataset: 'customer_profiles',
+    cause: 'industry',
+    effect: 'lifetime_value',
+    lagDays: 0,
+    sign: 'positive',
+    mechanism: 'lifetime_value is multiplied by the industry multiplier (industryLtvMultipliers)',
+  },
+  {
+    dataset: 'customer_profiles',
+    cause: 'employee_count',
+    effect: 'lifetime_value',
+    lagDays: 0,
+    sign: 'positive',
+    mechanism: 'lifetime_value grows as employee_count^0.2',
+  },
+  {
+    dataset: 'customer_profiles',
+    cause: 'engagement_score',
+    effect: 'lifetime_value',
+    lagDays: 0,
+    sign: 'positive',
+    mechanism: 'lifetime_value grows as 0.4 + 1.2 x engagement_score / 100',
+  },
+];
+
 export const CHANNELS = ['web', 'store', 'mobile', 'partner'] as const;
 export type Channel = (typeof CHANNELS)[number];
 const CHANNEL_WEIGHTS = [0.45, 0.25, 0.2, 0.1];
 
 const NAME_STEMS = [
-  'Northwind', 'Blue Harbor', 'Summit', 'Redwood', 'Silver Lake', 'Ironbridge', 'Brightpath',
-  'Cedar Point', 'Oakridge', 'Granite', 'Evergreen', 'Pioneer', 'Lakeside', 'Highland',
-  'Crescent', 'Riverstone', 'Golden Gate', 'Keystone', 'Maple Leaf', 'Starlight', 'Horizon',
-  'Harborview', 'Westfield', 'Eastgate', 'Fairview', 'Stonebridge', "O'Connell", 'Bluebird',
-  'Copperfield', 'Windmill',
+  'Northwind',
+  'Blue Harbor',
+  'Summit',
+  'Redwood',
+  'Silver Lake',
+  'Ironbridge',
+  'Brightpath',
+  'Cedar Point',
+  'Oakridge',
+  'Granite',
+  'Evergreen',
+  'Pioneer',
+  'Lakeside',
+  'Highland',
+  'Crescent',
+  'Riverstone',
+  'Golden Gate',
+  'Keystone',
+  'Maple Leaf',
+  'Starlight',
+  'Horizon',
+  'Harborview',
+  'Westfield',
+  'Eastgate',
+  'Fairview',
+  'Stonebridge',
+  "O'Connell",
+  'Bluebird',
+  'Copperfield',
+  'Windmill',
 ];
 const NAME_NOUNS: Record<string, readonly string[]> = {
   Finance: ['Capital', 'Financial', 'Partners', 'Advisors', 'Bank'],
@@ -88,7 +141,10 @@ export function generateCustomers(seed: number, count: number): CustomerTable {
   for (let i = 0; i < count; i += 1) {
     const industry = INDUSTRIES[random.weightedIndex(industryWeights)] ?? INDUSTRIES[0];
     const region = REGIONS[random.weightedIndex(regionWeights)] ?? REGIONS[0];
-    const employeeCount = Math.min(250_000, Math.max(1, Math.round(random.logNormal(Math.log(120), 1.2))));
+    const employeeCount = Math.min(
+      250_000,
+      Math.max(1, Math.round(random.logNormal(Math.log(120), 1.2))),
+    );
     const engagementScore = Math.min(100, Math.max(0, random.normal(55, 17)));
     const signupDay = random.int(SIGNUP_FIRST, SIGNUP_LAST);
     const engagementFactor = 0.4 + 1.2 * (engagementScore / 100);
@@ -151,8 +207,5 @@ export function* customerLines(table: CustomerTable): Generator<string> {
  */
 export function purchaseWeights(table: CustomerTable): Float64Array {
   const excluded = new Set(table.invalid.map((c) => c.index));
-  return cumulativeWeights(
-    table.customers.map((c, i) => (excluded.has(i) ? 0 : c.purchaseWeight)),
-  );
+  return cumulativeWeights(table.customers.map((c, i) => (excluded.has(i) ? 0 : c.purchaseWeight)));
 }
-

@@ -49,8 +49,18 @@ export const CATEGORIES = [
 ] as const;
 
 const ADJECTIVES = [
-  'Pro', 'Essential', 'Compact', 'Premium', 'Classic', 'Ultra', 'Smart', 'Eco', 'Deluxe',
-  'Standard', 'Advanced', 'Lite',
+  'Pro',
+  'Essential',
+  'Compact',
+  'Premium',
+  'Classic',
+  'Ultra',
+  'Smart',
+  'Eco',
+  'Deluxe',
+  'Standard',
+  'Advanced',
+  'Lite',
 ];
 
 export interface Product {
@@ -79,7 +89,10 @@ export function generateProducts(seed: number, count: number): ProductTable {
   const products: Product[] = [];
   for (let i = 0; i < count; i += 1) {
     const category = CATEGORIES[random.weightedIndex(categoryWeights)] ?? CATEGORIES[0];
-    const priceCents = Math.max(200, Math.round(random.logNormal(Math.log(category.typicalPrice), 0.45) * 100));
+    const priceCents = Math.max(
+      200,
+      Math.round(random.logNormal(Math.log(category.typicalPrice), 0.45) * 100),
+    );
     const margin = random.uniform(0.4, 0.8);
     const costCents = Math.min(priceCents - 1, Math.round(priceCents * margin));
     products.push({
@@ -120,5 +133,8 @@ export function validProductsByPrice(table: ProductTable): number[] {
   return table.products
     .map((_, i) => i)
     .filter((i) => !excluded.has(i))
-    .sort((a, b) => (table.products[b]?.priceCents ?? 0) - (table.products[a]?.priceCents ?? 0) || a - b);
+    .sort(
+      (a, b) =>
+        (table.products[b]?.priceCents ?? 0) - (table.products[a]?.priceCents ?? 0) || a - b,
+    );
 }

@@ -1,10 +1,7 @@
 /** The four demo datasets: their names, files and columns. */
 
 export type DatasetName =
-  | 'customer_profiles'
-  | 'product_information'
-  | 'daily_sales_metrics'
-  | 'sales_transactions';
+  'customer_profiles' | 'product_information' | 'daily_sales_metrics' | 'sales_transactions';
 
 /** Ingest order: entities first, so foreign keys resolve. */
 export const DATASET_ORDER: readonly DatasetName[] = [
@@ -16,13 +13,7 @@ export const DATASET_ORDER: readonly DatasetName[] = [
 
 /** How a column's text must parse; an ingest that validates types rejects anything else. */
 export type DemoColumnType =
-  | 'id'
-  | 'foreign_key'
-  | 'text'
-  | 'category'
-  | 'integer'
-  | 'decimal'
-  | 'date';
+  'id' | 'foreign_key' | 'text' | 'category' | 'integer' | 'decimal' | 'date';
 
 export interface DemoColumn {
   name: string;

@@ -3,18 +3,29 @@ import { ingestObject } from '#ingest/ingest.ts';
 import { awsDeps } from './aws-deps.ts';
 import { step, type HandlerDeps } from './middleware.ts';
 
-type ObjectCreated = EventBridgeEvent<'Object Created', { bucket: { name: string }; object: { key: string } }>;
+type ObjectCreated = EventBridgeEvent<
+  'Object Created',
+  { bucket: { name: string }; object: { key: string } }
+>;
 
 export const makeHandler = (deps: HandlerDeps) =>
   step(deps, async (rt, event: ObjectCreated, logger) => {
     const key = await resolveKey(event.detail.object.key, (k) => rt.store.head(k).then(Boolean));
     const { manifest, rejectedSample } = await ingestObject(
-      { store: rt.store, catalog: rt.catalog, duck: await rt.duck(), clock: rt.clock, workDir: rt.workDir },
+      {
+        store: rt.store,
+        catalog: rt.catalog,
+        duck: await rt.duck(),
+        clock: rt.clock,
+        workDir: rt.workDir,
+      },
       { key },
     );
     logger.info('ingested', { key, manifest, rejectedSample: rejectedSample.slice(0, 5) });
     // Named after the ingested version, so a re-delivered event starts no second run.
-    const execution = rt.startRun ? await rt.startRun(`ingest-${manifest.dataset}-${manifest.sourceId}`) : undefined;
+    const execution = rt.startRun
+      ? await rt.startRun(`ingest-${manifest.dataset}-${manifest.sourceId}`)
+      : undefined;
     return { manifest, execution };
   });
 
@@ -22,7 +33,10 @@ export const makeHandler = (deps: HandlerDeps) =>
  * S3 notifications URL-encode keys (`+` for spaces); take the key as given when it exists,
  * else its decoded form, so both encodings of the event work.
  */
-export async function resolveKey(raw: string, exists: (key: string) => Promise<boolean>): Promise<string> {
+export async function resolveKey(
+  raw: string,
+  exists: (key: string) => Promise<boolean>,
+): Promise<string> {
   if (await exists(raw)) return raw;
   const decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
   return decoded;

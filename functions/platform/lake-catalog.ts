@@ -17,7 +17,11 @@ export function lakeCatalog(store: BlobStore): Catalog {
       }
     },
     async putContract(contract) {
-      await store.put(keyOf(contract.dataset), JSON.stringify(contract, null, 2) + '\n', 'application/json');
+      await store.put(
+        keyOf(contract.dataset),
+        JSON.stringify(contract, null, 2) + '\n',
+        'application/json',
+      );
     },
     async listDatasets() {
       const objects = await store.list('catalog/');

@@ -71,14 +71,7 @@ export interface Clock {
 
 export type ColumnType = 'integer' | 'double' | 'boolean' | 'date' | 'timestamp' | 'string';
 
-export type ColumnRole =
-  | 'id'
-  | 'time'
-  | 'measure'
-  | 'dimension'
-  | 'foreign_key'
-  | 'text'
-  | 'pii';
+export type ColumnRole = 'id' | 'time' | 'measure' | 'dimension' | 'foreign_key' | 'text' | 'pii';
 
 /** What kind of rows a dataset holds; analyses are chosen from this and the roles. */
 export type DatasetKind = 'time_series' | 'events' | 'entities';

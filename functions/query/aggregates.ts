@@ -33,7 +33,10 @@ const ident = (name: string) => quoteIdent(assertIdentifier(name, 'Column'));
 const table = (contract: Contract) => quoteIdent(assertIdentifier(contract.dataset, 'Dataset'));
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
 
-export async function profileDataset(engine: QueryEngine, contract: Contract): Promise<DatasetProfile> {
+export async function profileDataset(
+  engine: QueryEngine,
+  contract: Contract,
+): Promise<DatasetProfile> {
   const selects = contract.columns.flatMap((c, i) => {
     const col = ident(c.name);
     return [
@@ -43,7 +46,9 @@ export async function profileDataset(engine: QueryEngine, contract: Contract): P
       `max(${col}) AS hi${i}`,
     ];
   });
-  const [row] = await engine.query(`SELECT count(*) AS total, ${selects.join(', ')} FROM ${table(contract)}`);
+  const [row] = await engine.query(
+    `SELECT count(*) AS total, ${selects.join(', ')} FROM ${table(contract)}`,
+  );
   if (!row) throw new Error(`Profile of ${contract.dataset} returned no row`);
   const rows = num(row['total']);
   return {
@@ -99,7 +104,9 @@ export async function rowsOutside(
   const col = ident(measure);
   const where = `${col} < ${literalNumber(fences.low)} OR ${col} > ${literalNumber(fences.high)}`;
   const keys = keyColumns.map(ident);
-  const [counted] = await engine.query(`SELECT count(*) AS n FROM ${table(contract)} WHERE ${where}`);
+  const [counted] = await engine.query(
+    `SELECT count(*) AS n FROM ${table(contract)} WHERE ${where}`,
+  );
   const rows = await engine.query(
     `SELECT ${[...keys, `${col} AS value`].join(', ')} FROM ${table(contract)} WHERE ${where} ` +
       `ORDER BY abs(${col} - ${literalNumber(fences.center)}) DESC, ${[...keys, col].join(', ')} LIMIT ${Math.floor(limit)}`,
@@ -123,7 +130,10 @@ export async function monthlyTotals(
   measures: string[],
 ): Promise<MonthlyPoint[]> {
   const time = ident(timeColumn);
-  const selects = measures.flatMap((m, i) => [`sum(${ident(m)}) AS s${i}`, `avg(${ident(m)}) AS a${i}`]);
+  const selects = measures.flatMap((m, i) => [
+    `sum(${ident(m)}) AS s${i}`,
+    `avg(${ident(m)}) AS a${i}`,
+  ]);
   const month = monthKey(engine.dialect, time);
   const rows = await engine.query(
     `SELECT ${month} AS month, count(DISTINCT CAST(${time} AS DATE)) AS days, count(*) AS n` +
@@ -149,5 +159,9 @@ function nullableNumber(value: unknown): number | null {
 }
 
 function scalarOrNull(value: unknown): string | number | null {
-  return typeof value === 'number' || typeof value === 'string' ? value : value == null ? null : String(value);
+  return typeof value === 'number' || typeof value === 'string'
+    ? value
+    : value == null
+      ? null
+      : String(value);
 }

@@ -55,7 +55,8 @@ export interface TrendFinding {
   lastFullMonth: string;
   monthOverMonth: Growth;
   yearOverYear: Growth | undefined;
-  trailingTwelve: { from: string; value: number; previous: number; change: number | undefined } | undefined;
+  trailingTwelve:
+    { from: string; value: number; previous: number; change: number | undefined } | undefined;
   /** Least-squares slope of the full months, per month. */
   slopePerMonth: number | undefined;
   slopeShareOfMean: number | undefined;

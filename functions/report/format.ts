@@ -25,14 +25,14 @@ export function formatShare(share: number): string {
   return `${pct < 10 && pct !== 0 ? pct.toFixed(1) : pct.toFixed(0)}%`;
 }
 
-/** A value from a data file, safe inside a Markdown table cell. */
+/** A value from a data file, safe inside a Markdown table cell (`_` stays: inside words it is no emphasis). */
 export function cell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   return String(value)
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/[\r\n]+/g, ' ')
-    .replace(/([*_`<>[\]])/g, '\\$1');
+    .replace(/([*`<>[\]])/g, '\\$1');
 }
 
 export function table(headers: string[], rows: string[][], align?: ('l' | 'r')[]): string {

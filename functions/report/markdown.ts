@@ -49,7 +49,13 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
   const details = findings.map((f) => {
     const hasId = f.examples.some((e) => e.id !== undefined);
     const hasDate = f.examples.some((e) => e.date !== undefined);
-    const headers = [...(hasId ? ['Row'] : []), ...(hasDate ? ['Date'] : []), 'Value', 'vs median', 'IQRs from median'];
+    const headers = [
+      ...(hasId ? ['Row'] : []),
+      ...(hasDate ? ['Date'] : []),
+      'Value',
+      'vs median',
+      'IQRs from median',
+    ];
     const rows = f.examples.map((e) => [
       ...(hasId ? [cell(e.id)] : []),
       ...(hasDate ? [cell(e.date)] : []),
@@ -57,8 +63,19 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
       formatChange(f.median !== 0 ? (e.value - f.median) / Math.abs(f.median) : undefined),
       `${e.side === 'high' ? '+' : '-'}${formatNumber(robustDistance(f, e))}`,
     ]);
-    const shown = f.examples.length < f.count ? `the ${f.examples.length} most extreme of ${formatNumber(f.count)}` : `all ${formatNumber(f.count)}`;
-    return [`### ${cell(f.dataset)}.${cell(f.column)}`, '', `Rows outside ${formatNumber(f.low)} to ${formatNumber(f.high)}, ${shown}:`, '', table(headers, rows)].join('\n');
+    const shown =
+      f.examples.length < f.count
+        ? `the ${f.examples.length} most extreme of ${formatNumber(f.count)}`
+        : f.count === 1
+          ? 'the only one'
+          : `all ${formatNumber(f.count)}`;
+    return [
+      `### ${cell(f.dataset)}.${cell(f.column)}`,
+      '',
+      `Rows outside ${formatNumber(f.low)} to ${formatNumber(f.high)}, ${shown}:`,
+      '',
+      table(headers, rows, [...headers.map(() => 'l' as const).slice(3), 'r', 'r', 'r']),
+    ].join('\n');
   });
   return [
     '## Anomalies',
@@ -78,7 +95,16 @@ function trends(findings: TrendFinding[]): string | undefined {
   const byDataset = groupBy(findings, (f) => f.dataset);
   const parts = [...byDataset].map(([dataset, list]) => {
     const growth = table(
-      ['Measure', 'Monthly', `Last full month`, 'Value', 'Month over month', 'Year over year', 'Last 12 months vs prior 12', 'Trend per month'],
+      [
+        'Measure',
+        'Monthly',
+        `Last full month`,
+        'Value',
+        'Month over month',
+        'Year over year',
+        'Last 12 months vs prior 12',
+        'Trend per month',
+      ],
       list.map((t) => [
         cell(t.column),
         t.aggregation === 'sum' ? 'total' : 'average',
@@ -87,13 +113,20 @@ function trends(findings: TrendFinding[]): string | undefined {
         formatChange(t.monthOverMonth.change),
         formatChange(t.yearOverYear?.change),
         formatChange(t.trailingTwelve?.change),
-        t.slopeShareOfMean === undefined ? 'n/a' : `${formatChange(t.slopeShareOfMean)} of the mean`,
+        t.slopeShareOfMean === undefined
+          ? 'n/a'
+          : `${formatChange(t.slopeShareOfMean)} of the mean`,
       ]),
       ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
     );
-    const months = [...new Set(list.flatMap((t) => t.months.map((m) => m.month)))].sort().slice(-MONTHS_SHOWN);
+    const months = [...new Set(list.flatMap((t) => t.months.map((m) => m.month)))]
+      .sort()
+      .slice(-MONTHS_SHOWN);
     const monthly = table(
-      ['Month', ...list.map((t) => `${cell(t.column)} (${t.aggregation === 'sum' ? 'total' : 'avg'})`)],
+      [
+        'Month',
+        ...list.map((t) => `${cell(t.column)} (${t.aggregation === 'sum' ? 'total' : 'avg'})`),
+      ],
       months.map((month) => {
         const partial = list.some((t) => t.months.find((m) => m.month === month)?.partial);
         return [
@@ -106,7 +139,7 @@ function trends(findings: TrendFinding[]): string | undefined {
     return [
       `### ${cell(dataset)}`,
       '',
-      `By month of \`${cell(list[0]!.timeColumn)}\`; growth compares full months only.`,
+      `By month of \`${list[0]!.timeColumn}\`; growth compares full months only.`,
       '',
       growth,
       '',
@@ -120,7 +153,16 @@ function trends(findings: TrendFinding[]): string | undefined {
 
 function dataAnalyzed(m: ReportModel): string {
   const overview = table(
-    ['Dataset', 'Kind', 'Files', 'Rows read', 'Rows analysed', 'Quarantined', 'Columns', 'Time range'],
+    [
+      'Dataset',
+      'Kind',
+      'Files',
+      'Rows read',
+      'Rows analysed',
+      'Quarantined',
+      'Columns',
+      'Time range',
+    ],
     m.datasets.map((d) => [
       cell(d.dataset),
       d.kind.replace('_', ' '),
@@ -135,21 +177,30 @@ function dataAnalyzed(m: ReportModel): string {
   );
   const quarantine = m.datasets.filter((d) => d.rowsQuarantined > 0).map(quarantineSection);
   const skipped = m.skippedDatasets.length
-    ? ['', 'Not analysed:', '', ...m.skippedDatasets.map((s) => `- ${cell(s.dataset)}: ${s.reason}.`)]
+    ? [
+        '',
+        'Not analysed:',
+        '',
+        ...m.skippedDatasets.map((s) => `- ${cell(s.dataset)}: ${s.reason}.`),
+      ]
     : [];
   return [
     '## Data analyzed',
     '',
     overview,
     ...skipped,
-    ...(quarantine.length ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])] : []),
+    ...(quarantine.length
+      ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])]
+      : []),
   ]
     .join('\n')
     .trimEnd();
 }
 
 function quarantineSection(d: DatasetSection): string {
-  const fileErrors = d.files.filter((f) => f.fileError).map((f) => `- \`${cell(f.sourceKey)}\`: ${cell(f.fileError)}`);
+  const fileErrors = d.files
+    .filter((f) => f.fileError)
+    .map((f) => `- \`${cell(f.sourceKey)}\`: ${cell(f.fileError)}`);
   const reasons = table(
     ['Column', 'Reason', 'Rows'],
     d.rejections.map((r) => [cell(r.column), cell(r.reason), formatNumber(r.rows)]),
@@ -157,7 +208,9 @@ function quarantineSection(d: DatasetSection): string {
   );
   const samples = table(
     ['File', 'Line', 'Column', 'Reason'],
-    d.quarantineSamples.flatMap((s) => s.reasons.map((r) => [cell(s.sourceKey), String(s.line), cell(r.column), cell(r.reason)])),
+    d.quarantineSamples.flatMap((s) =>
+      s.reasons.map((r) => [cell(s.sourceKey), String(s.line), cell(r.column), cell(r.reason)]),
+    ),
     ['l', 'r', 'l', 'l'],
   );
   return [
@@ -166,7 +219,9 @@ function quarantineSection(d: DatasetSection): string {
     '',
     reasons,
     '',
-    d.quarantineSamples.length < d.rowsQuarantined ? `The first ${d.quarantineSamples.length}:` : 'Each row:',
+    d.quarantineSamples.length < d.rowsQuarantined
+      ? `The first ${d.quarantineSamples.length}:`
+      : 'Each row:',
     '',
     samples,
   ].join('\n');

@@ -15,7 +15,14 @@ export interface DatasetSection {
   contractVersion: number;
   timeColumn?: string;
   coverage?: { first: string; last: string };
-  files: { sourceKey: string; checksum: string; rowsRead: number; rowsCurated: number; rowsQuarantined: number; fileError?: string }[];
+  files: {
+    sourceKey: string;
+    checksum: string;
+    rowsRead: number;
+    rowsCurated: number;
+    rowsQuarantined: number;
+    fileError?: string;
+  }[];
   rowsRead: number;
   rowsCurated: number;
   rowsQuarantined: number;

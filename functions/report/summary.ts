@@ -18,7 +18,7 @@ export function executiveSummary(
   lines.push(
     `Analysed ${plural(datasets.length, 'dataset')} with ${plural(analyzed, 'valid row')}; ` +
       (quarantined > 0
-        ? `${plural(quarantined, 'row')} of ${formatNumber(read)} read (${formatShare(quarantined / read)}) were quarantined with reasons (see Data analyzed).`
+        ? `${plural(quarantined, 'row')} of ${formatNumber(read)} read (${formatShare(quarantined / read)}) ${quarantined === 1 ? 'was' : 'were'} quarantined with reasons (see Data analyzed).`
         : 'no row was quarantined.'),
   );
 
@@ -35,7 +35,11 @@ export function executiveSummary(
 
   const moves = trends
     .filter((t) => t.aggregation === 'sum' && t.yearOverYear?.change !== undefined)
-    .sort((a, b) => Math.abs(b.yearOverYear!.change!) - Math.abs(a.yearOverYear!.change!) || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) =>
+        Math.abs(b.yearOverYear!.change!) - Math.abs(a.yearOverYear!.change!) ||
+        a.id.localeCompare(b.id),
+    )
     .slice(0, 3);
   for (const t of moves) {
     const yoy = t.yearOverYear!;

@@ -38,7 +38,11 @@ export async function aggregateRun(
     datasets[d.dataset] = { profile, quartiles, ...(coverage ? { coverage } : {}) };
   }
   const aggregatesKey = runKeys(input.runId).aggregates;
-  await deps.store.put(aggregatesKey, JSON.stringify({ runId: input.runId, datasets }, null, 2), 'application/json');
+  await deps.store.put(
+    aggregatesKey,
+    JSON.stringify({ runId: input.runId, datasets }, null, 2),
+    'application/json',
+  );
   return { aggregatesKey };
 }
 

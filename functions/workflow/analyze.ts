@@ -32,12 +32,23 @@ export async function runAnalysis(
   const { analysis } = input;
   const dataset = plan.datasets.find((d) => d.dataset === analysis.dataset);
   const stats = aggregates.datasets[analysis.dataset];
-  if (!dataset || !stats) throw new Error(`Dataset ${analysis.dataset} is not in the plan of run ${input.runId}`);
-  const output: AnalysisOutput = { analysisId: analysis.id, kind: analysis.kind, dataset: analysis.dataset, findings: [] };
+  if (!dataset || !stats)
+    throw new Error(`Dataset ${analysis.dataset} is not in the plan of run ${input.runId}`);
+  const output: AnalysisOutput = {
+    analysisId: analysis.id,
+    kind: analysis.kind,
+    dataset: analysis.dataset,
+    findings: [],
+  };
 
   switch (analysis.kind) {
     case 'outliers':
-      output.findings = await findOutliers(deps.engine, dataset.contract, stats.quartiles, stats.profile.rows);
+      output.findings = await findOutliers(
+        deps.engine,
+        dataset.contract,
+        stats.quartiles,
+        stats.profile.rows,
+      );
       break;
     case 'monthly_trends': {
       const timeColumn = dataset.contract.timeColumn;
@@ -45,8 +56,19 @@ export async function runAnalysis(
         output.notComputed = 'the dataset has no time column with values';
         break;
       }
-      const points = await monthlyTotals(deps.engine, dataset.contract, timeColumn, dataset.measures);
-      output.findings = monthlyTrends(analysis.dataset, timeColumn, dataset.measures, points, stats.coverage);
+      const points = await monthlyTotals(
+        deps.engine,
+        dataset.contract,
+        timeColumn,
+        dataset.measures,
+      );
+      output.findings = monthlyTrends(
+        analysis.dataset,
+        timeColumn,
+        dataset.measures,
+        points,
+        stats.coverage,
+      );
       if (output.findings.length === 0) output.notComputed = 'fewer than two full months of data';
       break;
     }
@@ -55,5 +77,9 @@ export async function runAnalysis(
   }
   const findingsKey = runKeys(input.runId).findings(analysis.id);
   await deps.store.put(findingsKey, JSON.stringify(output, null, 2), 'application/json');
-  return { analysisId: analysis.id, status: output.notComputed ? 'not_computed' : 'ok', findingsKey };
+  return {
+    analysisId: analysis.id,
+    status: output.notComputed ? 'not_computed' : 'ok',
+    findingsKey,
+  };
 }

@@ -2,7 +2,14 @@ import type { BlobStore, Clock } from '#platform/ports.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import type { AnalysisOutput, Finding } from '#report/findings.ts';
 import { renderMarkdown } from '#report/markdown.ts';
-import { outlierFindings, trendFindings, type DatasetSection, type NotComputed, type QuarantineSample, type ReportModel } from '#report/model.ts';
+import {
+  outlierFindings,
+  trendFindings,
+  type DatasetSection,
+  type NotComputed,
+  type QuarantineSample,
+  type ReportModel,
+} from '#report/model.ts';
 import { executiveSummary } from '#report/summary.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
 import type { DatasetPlan, RunPlan } from './plan.ts';
@@ -39,18 +46,30 @@ export async function assembleReport(
     const task = plan.analyses.find((a) => a.id === result.analysisId);
     const dataset = task?.dataset ?? '';
     if (result.status === 'failed') {
-      notComputed.push({ analysisId: result.analysisId, dataset, reason: failureReason(result.error) });
+      notComputed.push({
+        analysisId: result.analysisId,
+        dataset,
+        reason: failureReason(result.error),
+      });
       continue;
     }
     const output = await readJson<AnalysisOutput>(deps.store, result.findingsKey);
     findings.push(...output.findings);
-    if (output.notComputed) notComputed.push({ analysisId: result.analysisId, dataset, reason: output.notComputed });
+    if (output.notComputed)
+      notComputed.push({ analysisId: result.analysisId, dataset, reason: output.notComputed });
   }
 
-  const datasets = await Promise.all(plan.datasets.map((d) => datasetSection(deps.store, d, aggregates)));
+  const datasets = await Promise.all(
+    plan.datasets.map((d) => datasetSection(deps.store, d, aggregates)),
+  );
   const model: ReportModel = {
     schemaVersion: 1,
-    run: { runId: plan.runId, trigger: plan.trigger, startedAt: plan.startedAt, generatedAt: deps.clock.now().toISOString() },
+    run: {
+      runId: plan.runId,
+      trigger: plan.trigger,
+      startedAt: plan.startedAt,
+      generatedAt: deps.clock.now().toISOString(),
+    },
     summary: [],
     datasets,
     skippedDatasets: plan.skipped,
@@ -64,7 +83,11 @@ export async function assembleReport(
   return { reportKey: keys.reportMarkdown, summary: model.summary[0] ?? '' };
 }
 
-async function datasetSection(store: BlobStore, d: DatasetPlan, aggregates: RunAggregates): Promise<DatasetSection> {
+async function datasetSection(
+  store: BlobStore,
+  d: DatasetPlan,
+  aggregates: RunAggregates,
+): Promise<DatasetSection> {
   const stats = aggregates.datasets[d.dataset];
   const rejections = new Map<string, { column: string; reason: string; rows: number }>();
   for (const r of d.inputs.flatMap((i) => i.rejections)) {
@@ -75,7 +98,14 @@ async function datasetSection(store: BlobStore, d: DatasetPlan, aggregates: RunA
   const samples: QuarantineSample[] = [];
   for (const input of d.inputs) {
     if (input.rowsQuarantined === 0 || samples.length >= QUARANTINE_SAMPLES) continue;
-    samples.push(...(await quarantineSamples(store, input.quarantineKey, input.sourceKey, QUARANTINE_SAMPLES - samples.length)));
+    samples.push(
+      ...(await quarantineSamples(
+        store,
+        input.quarantineKey,
+        input.sourceKey,
+        QUARANTINE_SAMPLES - samples.length,
+      )),
+    );
   }
   return {
     dataset: d.dataset,
@@ -95,13 +125,20 @@ async function datasetSection(store: BlobStore, d: DatasetPlan, aggregates: RunA
     rowsCurated: sum(d.inputs.map((i) => i.rowsCurated)),
     rowsQuarantined: sum(d.inputs.map((i) => i.rowsQuarantined)),
     rowsAnalyzed: stats?.profile.rows ?? 0,
-    rejections: [...rejections.values()].sort((a, b) => b.rows - a.rows || a.column.localeCompare(b.column)),
+    rejections: [...rejections.values()].sort(
+      (a, b) => b.rows - a.rows || a.column.localeCompare(b.column),
+    ),
     quarantineSamples: samples,
     columns: stats?.profile.columns ?? [],
   };
 }
 
-async function quarantineSamples(store: BlobStore, key: string, sourceKey: string, limit: number): Promise<QuarantineSample[]> {
+async function quarantineSamples(
+  store: BlobStore,
+  key: string,
+  sourceKey: string,
+  limit: number,
+): Promise<QuarantineSample[]> {
   let text: string;
   try {
     text = await store.getText(key);
@@ -114,7 +151,10 @@ async function quarantineSamples(store: BlobStore, key: string, sourceKey: strin
     .filter((line) => line.trim() !== '')
     .slice(0, limit)
     .map((line) => {
-      const row = JSON.parse(line) as { line: number; reasons: { column: string; reason: string }[] };
+      const row = JSON.parse(line) as {
+        line: number;
+        reasons: { column: string; reason: string }[];
+      };
       return { sourceKey, line: row.line, reasons: row.reasons };
     });
 }

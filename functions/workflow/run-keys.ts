@@ -6,7 +6,8 @@ export const runKeys = (runId: string) => {
   return {
     plan: `runs/${runId}/plan.json`,
     aggregates: `runs/${runId}/aggregates.json`,
-    findings: (analysisId: string) => `runs/${runId}/findings/${analysisId.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
+    findings: (analysisId: string) =>
+      `runs/${runId}/findings/${analysisId.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
     reportPrefix: `reports/${runId}/`,
     reportMarkdown: `reports/${runId}/report.md`,
     reportJson: `reports/${runId}/report.json`,
@@ -24,6 +25,9 @@ export function assertRunId(runId: string): void {
 
 /** A sortable, readable run id for runs started by a person or a schedule. */
 export function newRunId(now: Date, trigger: string): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${trigger.replace(/[^A-Za-z0-9_-]+/g, '-')}`.slice(0, 80);
 }

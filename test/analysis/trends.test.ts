@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { aggregationOf } from '#analysis/measures.ts';
-import { daysInMonth, isPartial, monthlyTrends, relativeChange, shiftMonth } from '#analysis/trends.ts';
+import {
+  daysInMonth,
+  isPartial,
+  monthlyTrends,
+  relativeChange,
+  shiftMonth,
+} from '#analysis/trends.ts';
 import type { MonthlyPoint } from '#query/aggregates.ts';
 
 const point = (month: string, revenue: number, price: number): MonthlyPoint => ({
@@ -42,7 +48,12 @@ describe('monthlyTrends', () => {
 
   it('compares the last full month with the one before and with a year earlier', () => {
     expect(revenue!.lastFullMonth).toBe('2025-01');
-    expect(revenue!.monthOverMonth).toMatchObject({ from: '2024-12', to: '2025-01', fromValue: 1230, toValue: 1240 });
+    expect(revenue!.monthOverMonth).toMatchObject({
+      from: '2024-12',
+      to: '2025-01',
+      fromValue: 1230,
+      toValue: 1240,
+    });
     expect(revenue!.monthOverMonth.change).toBeCloseTo(10 / 1230, 12);
     expect(revenue!.yearOverYear).toMatchObject({ from: '2024-01', fromValue: 1120 });
     expect(revenue!.yearOverYear!.change).toBeCloseTo(120 / 1120, 12);

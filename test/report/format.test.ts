@@ -21,6 +21,7 @@ describe('report formatting', () => {
   it('keeps values from files from breaking a Markdown table', () => {
     expect(cell('a|b\nc')).toBe('a\\|b c');
     expect(cell('<script>')).toBe('\\<script\\>');
+    expect(cell('net_amount')).toBe('net_amount');
     expect(table(['x'], [[cell('1|2')]])).toBe('| x |\n| --- |\n| 1\\|2 |');
   });
 });

@@ -15,6 +15,8 @@ describe('run ids and keys', () => {
   });
 
   it('turns analysis ids into safe file names', () => {
-    expect(runKeys('r1').findings('outliers-sales/../x')).toBe('runs/r1/findings/outliers-sales-x.json');
+    expect(runKeys('r1').findings('outliers-sales/../x')).toBe(
+      'runs/r1/findings/outliers-sales-x.json',
+    );
   });
 });

@@ -34,15 +34,21 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
       const id = started.QueryExecutionId!;
       const deadline = Date.now() + timeoutMs;
       for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
-        const { QueryExecution } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+        const { QueryExecution } = await athena.send(
+          new GetQueryExecutionCommand({ QueryExecutionId: id }),
+        );
         const state = QueryExecution?.Status?.State;
         if (state === 'SUCCEEDED') break;
         if (state === 'FAILED' || state === 'CANCELLED') {
-          throw new Error(`Athena query ${id} ${state}: ${QueryExecution?.Status?.StateChangeReason ?? 'no reason given'}`);
+          throw new Error(
+            `Athena query ${id} ${state}: ${QueryExecution?.Status?.StateChangeReason ?? 'no reason given'}`,
+          );
         }
         if (Date.now() > deadline) {
           await athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
-          throw new TransientError(`Athena query ${id} did not finish within ${timeoutMs} ms and was stopped`);
+          throw new TransientError(
+            `Athena query ${id} did not finish within ${timeoutMs} ms and was stopped`,
+          );
         }
         await sleep(delay);
       }
@@ -51,7 +57,9 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
       let token: string | undefined;
       let first = true;
       do {
-        const page = await athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }));
+        const page = await athena.send(
+          new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }),
+        );
         columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? columns;
         const data = page.ResultSet?.Rows ?? [];
         // The first row of the first page repeats the column names.

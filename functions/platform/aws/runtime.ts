@@ -15,7 +15,8 @@ import { s3BlobStore } from './s3-blob-store.ts';
 /** The environment the stack gives every function (infra/ sets exactly these). */
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
-  if (!value) throw new ConfigError(`Environment variable ${name} is not set; the stack should set it`);
+  if (!value)
+    throw new ConfigError(`Environment variable ${name} is not set; the stack should set it`);
   return value;
 }
 
@@ -35,15 +36,20 @@ export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<
     }),
     clock: systemClock,
     mailer: sesMailer(new SESv2Client({}), env['MAIL_FROM'] ?? ''),
-    recipients: env['RECIPIENTS_PARAMETER'] ? await recipientsFrom(env['RECIPIENTS_PARAMETER']) : [],
+    recipients: env['RECIPIENTS_PARAMETER']
+      ? await recipientsFrom(env['RECIPIENTS_PARAMETER'])
+      : [],
     // SigV4 presigned URLs live at most 7 days.
     linkTo: (key) =>
       getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
         expiresIn: Math.min(linkDays, 7) * 86_400,
       }),
-    duck: () => (duck ??= openDuckDb({ threads: 2, memoryLimit: '1GB', tempDirectory: '/tmp/duckdb' })),
+    duck: () =>
+      (duck ??= openDuckDb({ threads: 2, memoryLimit: '1GB', tempDirectory: '/tmp/duckdb' })),
     workDir: '/tmp',
-    ...(env['STATE_MACHINE_ARN'] ? { startRun: startRunWith(new SFNClient({}), env['STATE_MACHINE_ARN']) } : {}),
+    ...(env['STATE_MACHINE_ARN']
+      ? { startRun: startRunWith(new SFNClient({}), env['STATE_MACHINE_ARN']) }
+      : {}),
   };
 }
 
@@ -58,7 +64,8 @@ async function recipientsFrom(parameter: string): Promise<string[]> {
 function sesMailer(ses: SESv2Client, from: string): Mailer {
   return {
     async send(mail) {
-      if (!from) throw new ConfigError('MAIL_FROM is not set: no verified sender to send the report from');
+      if (!from)
+        throw new ConfigError('MAIL_FROM is not set: no verified sender to send the report from');
       const out = await ses.send(
         new SendEmailCommand({
           FromEmailAddress: from,
@@ -66,7 +73,10 @@ function sesMailer(ses: SESv2Client, from: string): Mailer {
           Content: {
             Simple: {
               Subject: { Data: mail.subject },
-              Body: { Text: { Data: mail.text }, ...(mail.html ? { Html: { Data: mail.html } } : {}) },
+              Body: {
+                Text: { Data: mail.text },
+                ...(mail.html ? { Html: { Data: mail.html } } : {}),
+              },
             },
           },
         }),
@@ -81,7 +91,11 @@ function startRunWith(sfn: SFNClient, stateMachineArn: string) {
   return async (name: string) => {
     try {
       const out = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ trigger: 'ingest' }) }),
+        new StartExecutionCommand({
+          stateMachineArn,
+          name,
+          input: JSON.stringify({ trigger: 'ingest' }),
+        }),
       );
       return out.executionArn ?? name;
     } catch (error) {

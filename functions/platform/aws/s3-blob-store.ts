@@ -24,17 +24,33 @@ export function s3BlobStore(s3: S3Client, bucket: string): BlobStore {
       throw error;
     }
   };
-  const put = async (key: string, body: Uint8Array | string, contentType?: string): Promise<BlobInfo> => {
-    const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+  const put = async (
+    key: string,
+    body: Uint8Array | string,
+    contentType?: string,
+  ): Promise<BlobInfo> => {
+    const out = await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    );
     const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    return { key, size, etag: unquote(out.ETag), ...(out.VersionId ? { versionId: out.VersionId } : {}) };
+    return {
+      key,
+      size,
+      etag: unquote(out.ETag),
+      ...(out.VersionId ? { versionId: out.VersionId } : {}),
+    };
   };
   return {
     url: (key) => `s3://${bucket}/${key}`,
     async head(key) {
       try {
         const out = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return { key, size: out.ContentLength ?? 0, etag: unquote(out.ETag), ...(out.VersionId ? { versionId: out.VersionId } : {}) };
+        return {
+          key,
+          size: out.ContentLength ?? 0,
+          etag: unquote(out.ETag),
+          ...(out.VersionId ? { versionId: out.VersionId } : {}),
+        };
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw error;
@@ -55,7 +71,9 @@ export function s3BlobStore(s3: S3Client, bucket: string): BlobStore {
       const objects: BlobInfo[] = [];
       let token: string | undefined;
       do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
         for (const o of page.Contents ?? []) {
           if (o.Key) objects.push({ key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag) });
         }
@@ -73,5 +91,9 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '')
 
 function isMissing(error: unknown): boolean {
   const name = (error as { name?: string })?.name;
-  return name === 'NoSuchKey' || name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
+  return (
+    name === 'NoSuchKey' ||
+    name === 'NotFound' ||
+    (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404
+  );
 }

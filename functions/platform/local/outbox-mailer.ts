@@ -35,7 +35,12 @@ export function outboxMailer(folder: string, from: string, clock: Clock): Mailer
             mail.html,
             `--${boundary}--`,
           ]
-        : ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', mail.text];
+        : [
+            'Content-Type: text/plain; charset=utf-8',
+            'Content-Transfer-Encoding: 8bit',
+            '',
+            mail.text,
+          ];
       const stamp = date.toISOString().replace(/[:.]/g, '-');
       const path = join(folder, `${stamp}-${slug(mail.subject)}.eml`);
       await writeFile(path, [...headers, ...body, ''].join('\r\n'));
@@ -46,9 +51,15 @@ export function outboxMailer(folder: string, from: string, clock: Clock): Mailer
 
 function encodeHeader(value: string): string {
   // RFC 2047 for anything beyond printable ASCII.
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?utf-8?B?${Buffer.from(value).toString('base64')}?=`;
+  return /^[\x20-\x7e]*$/.test(value)
+    ? value
+    : `=?utf-8?B?${Buffer.from(value).toString('base64')}?=`;
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 }

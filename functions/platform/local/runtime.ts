@@ -40,7 +40,11 @@ export async function localRuntime(options: LocalOptions): Promise<LocalRuntime>
     catalog,
     engine: duckDbQueryEngine(engineDuck, lake, catalog),
     clock,
-    mailer: outboxMailer(options.outbox ?? join(lake, '..', 'outbox'), options.from ?? 'insights@localhost', clock),
+    mailer: outboxMailer(
+      options.outbox ?? join(lake, '..', 'outbox'),
+      options.from ?? 'insights@localhost',
+      clock,
+    ),
     recipients: options.recipients ?? ['you@localhost'],
     linkTo: async (key) => pathToFileURL(store.url(key)).href,
     duck: openDuck,

@@ -1,0 +1,56 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
+import type { LakeStorage } from './lake.ts';
+
+export interface NotifyProps {
+  readonly lake: LakeStorage;
+  readonly settings: FunctionSettings;
+  /** Name of the SSM String parameter holding the comma-separated recipients. */
+  readonly recipientsParameterName: string;
+  /** Its initial value; operators change the parameter, not the stack. */
+  readonly recipients: string[];
+  /** Sender address; sending is allowed only from it, through its domain's SES identity. */
+  readonly mailFrom: string;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+}
+
+/** Tells people: the recipients parameter and the function that emails a report link (or a failure). */
+export class Notify extends Construct {
+  readonly function: InsightsFunction;
+  readonly recipientsParameter: StringParameter;
+
+  constructor(scope: Construct, id: string, props: NotifyProps) {
+    super(scope, id);
+    this.recipientsParameter = new StringParameter(this, 'Recipients', {
+      parameterName: props.recipientsParameterName,
+      stringValue: props.recipients.join(','),
+      description: 'serverless-insights: comma-separated email addresses that receive the report link',
+    });
+
+    this.function = new InsightsFunction(this, 'Notify', {
+      handler: 'notify',
+      description: 'Emails the link to a run report, or the failure of a run',
+      settings: props.settings,
+      memorySize: 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+    });
+    const role = this.function.role;
+    // Presigning the link needs read access to the report itself.
+    props.lake.grantPrefixes(role, { read: ['reports'] });
+    this.recipientsParameter.grantRead(role);
+
+    const domain = props.mailFrom.split('@')[1] ?? '';
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        // SESv2 SendEmail is authorised as ses:SendEmail; raw MIME (attachments) as ses:SendRawEmail.
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain })],
+        conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { InsightsConfig } from './config.ts';
+import { Ingest } from './constructs/ingest.ts';
+import type { FunctionSettings } from './constructs/insights-function.ts';
+import { LakeStorage } from './constructs/lake.ts';
+import { Notify } from './constructs/notify.ts';
+import { ReportSchedule } from './constructs/schedule.ts';
+import { ReportWorkflow } from './constructs/report-workflow.ts';
+
+export interface InsightsStackProps extends StackProps {
+  /** Validated deployment settings (see config.ts for each key and its default). */
+  readonly config: InsightsConfig;
+}
+
+/**
+ * serverless-insights in AWS: the lake (S3, Glue, Athena), ingest on file arrival, the report
+ * workflow (Step Functions over Lambda), its schedule, and the email that tells people.
+ */
+export class InsightsStack extends Stack {
+  readonly lake: LakeStorage;
+  readonly notify: Notify;
+  readonly workflow: ReportWorkflow;
+  readonly ingest: Ingest;
+  readonly schedule: ReportSchedule;
+  /** The environment contract every handler reads (plus STATE_MACHINE_ARN for ingest). */
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: InsightsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.lake = new LakeStorage(this, 'Lake', {
+      name: this.stackName,
+      bytesScannedCutoffPerQuery: config.bytesScannedCutoffPerQuery,
+      athenaResultsExpiration: Duration.days(config.athenaResultsDays),
+    });
+
+    // A fixed, readable name: operators edit this parameter to change who is told.
+    const recipientsParameterName = `/${this.stackName}/recipients`;
+    // One contract for all functions, so a shared config loader can require every key; what a
+    // function may actually touch is decided by its grants, not by its environment.
+    this.environment = {
+      LAKE_BUCKET: this.lake.bucket.bucketName,
+      GLUE_DATABASE: this.lake.databaseName,
+      ATHENA_WORKGROUP: this.lake.workGroupName,
+      RECIPIENTS_PARAMETER: recipientsParameterName,
+      MAIL_FROM: config.mailFrom,
+      REPORT_LINK_DAYS: String(config.reportLinkDays),
+    };
+    const settings: FunctionSettings = {
+      environment: this.environment,
+      logLevel: config.logLevel,
+      logRetention: config.logRetentionDays,
+    };
+
+    this.notify = new Notify(this, 'Notify', {
+      lake: this.lake,
+      settings,
+      recipientsParameterName,
+      recipients: config.recipients,
+      mailFrom: config.mailFrom,
+    });
+    this.workflow = new ReportWorkflow(this, 'Workflow', {
+      lake: this.lake,
+      settings,
+      notifyFunction: this.notify.function.function,
+    });
+    this.ingest = new Ingest(this, 'Ingest', {
+      lake: this.lake,
+      settings,
+      stateMachine: this.workflow.stateMachine,
+    });
+    this.schedule = new ReportSchedule(this, 'Schedule', {
+      stateMachine: this.workflow.stateMachine,
+      expression: config.schedule,
+      timeZone: config.scheduleTimeZone,
+    });
+
+    new CfnOutput(this, 'LakeBucketName', {
+      value: this.lake.bucket.bucketName,
+      description: 'Drop files under incoming/<dataset>/; reports appear under reports/<run-id>/',
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.workflow.stateMachine.stateMachineArn,
+      description: 'Start a report run by hand with input {"trigger":"manual"}',
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { localDefinition, runReportWorkflow } from '#cli/local-workflow.ts';
+import { localRuntime, type LocalRuntime } from '#platform/local/runtime.ts';
+import type { ReportModel } from '#report/model.ts';
+import { smallLake } from '../helpers/small-lake.ts';
+
+const clock = { now: () => new Date('2024-03-05T10:00:00Z') };
+let runtime: LocalRuntime | undefined;
+afterEach(() => runtime?.close());
+
+describe('the report workflow on the local runtime', () => {
+  it('binds every placeholder of report.asl.json', () => {
+    expect(JSON.stringify(localDefinition())).not.toMatch(/\$\{[A-Za-z]+\}/);
+  });
+
+  it('runs Plan -> Aggregate -> Analyze -> Assemble -> Notify and emails the link', async () => {
+    const { root, hugeOrderId } = await smallLake();
+    runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
+    const steps: string[] = [];
+    const result = await runReportWorkflow(runtime, {
+      runId: 'test-run',
+      trigger: 'test',
+      onProgress: (m) => steps.push(m),
+    });
+
+    expect(result.reportKey).toBe('reports/test-run/report.md');
+    expect(steps.filter((s) => s.endsWith('...'))).toEqual([
+      'Plan ...',
+      'Aggregate ...',
+      'Analyze ...',
+      'Assemble ...',
+      'Notify ...',
+    ]);
+    const md = await readFile(join(root, result.reportKey), 'utf8');
+    expect(md).toContain('## Anomalies');
+    expect(md).toMatch(new RegExp(`\\| ${hugeOrderId} \\| 2024-01-18 \\| 5,000 \\|`));
+    expect(md).toContain('## Trends');
+    expect(md).toContain('2024-02');
+    expect(md).toContain('2024-03 (partial)');
+    expect(md).toMatch(
+      /\| incoming\/orders\/orders\.csv \| 9 \| amount \| not a number: "lots" \|/,
+    );
+
+    const json = JSON.parse(
+      await readFile(join(root, 'reports/test-run/report.json'), 'utf8'),
+    ) as ReportModel;
+    expect(json.datasets[0]).toMatchObject({
+      dataset: 'orders',
+      rowsRead: 66,
+      rowsAnalyzed: 65,
+      rowsQuarantined: 1,
+    });
+    expect(json.notComputed).toEqual([]);
+
+    const [eml] = await readdir(join(root, 'outbox'));
+    const mail = await readFile(join(root, 'outbox', eml!), 'utf8');
+    expect(mail).toContain('Subject: Insights report test-run is ready');
+    expect(mail).toContain(`file://${join(root, 'reports/test-run/report.md')}`);
+  });
+
+  it('records a failed analysis as not computed and still completes the run', async () => {
+    const { root } = await smallLake();
+    runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
+    const engine = runtime.engine;
+    // The monthly query fails; the quartile and outlier queries do not.
+    runtime.engine = {
+      dialect: engine.dialect,
+      query: (sql) =>
+        sql.includes('GROUP BY 1') ? Promise.reject(new Error('engine down')) : engine.query(sql),
+    };
+    const result = await runReportWorkflow(runtime, { runId: 'partial-run', trigger: 'test' });
+    const json = JSON.parse(
+      await readFile(join(root, 'reports/partial-run/report.json'), 'utf8'),
+    ) as ReportModel;
+    expect(result.reportKey).toBe('reports/partial-run/report.md');
+    expect(json.notComputed).toEqual([
+      {
+        analysisId: 'monthly-trends-orders',
+        dataset: 'orders',
+        reason: 'the analysis failed (Error: engine down)',
+      },
+    ]);
+    expect(await readFile(join(root, result.reportKey), 'utf8')).toContain('## Not computed');
+  });
+
+  it('emails the failure and fails the run when a step cannot complete', async () => {
+    const { root } = await smallLake();
+    runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
+    runtime.engine = { dialect: 'duckdb', query: () => Promise.reject(new Error('no engine')) };
+    await expect(
+      runReportWorkflow(runtime, { runId: 'failed-run', trigger: 'test' }),
+    ).rejects.toThrow();
+    const [eml] = await readdir(join(root, 'outbox'));
+    const mail = await readFile(join(root, 'outbox', eml!), 'utf8');
+    expect(mail).toContain('Subject: Insights run failed-run failed');
+    expect(mail).toContain('no engine');
+  });
+});
