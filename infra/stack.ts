@@ -24,7 +24,7 @@ export class InsightsStack extends Stack {
   readonly ingest: Ingest;
   readonly schedule: ReportSchedule;
   /** The environment contract every handler reads (plus STATE_MACHINE_ARN for ingest). */
-  readonly environment: Record<string, string>;
+  readonly functionEnvironment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: InsightsStackProps) {
     super(scope, id, props);
@@ -40,7 +40,7 @@ export class InsightsStack extends Stack {
     const recipientsParameterName = `/${this.stackName}/recipients`;
     // One contract for all functions, so a shared config loader can require every key; what a
     // function may actually touch is decided by its grants, not by its environment.
-    this.environment = {
+    this.functionEnvironment = {
       LAKE_BUCKET: this.lake.bucket.bucketName,
       GLUE_DATABASE: this.lake.databaseName,
       ATHENA_WORKGROUP: this.lake.workGroupName,
@@ -49,7 +49,7 @@ export class InsightsStack extends Stack {
       REPORT_LINK_DAYS: String(config.reportLinkDays),
     };
     const settings: FunctionSettings = {
-      environment: this.environment,
+      environment: this.functionEnvironment,
       logLevel: config.logLevel,
       logRetention: config.logRetentionDays,
     };

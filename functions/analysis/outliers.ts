@@ -39,6 +39,8 @@ export async function findOutliers(
       dataset: contract.dataset,
       column: q.column,
       method: 'iqr',
+      ...(contract.primaryKey ? { idColumn: contract.primaryKey } : {}),
+      ...(contract.timeColumn ? { timeColumn: contract.timeColumn } : {}),
       q1: q.q1,
       median: q.median,
       q3: q.q3,

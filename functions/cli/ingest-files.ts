@@ -65,7 +65,7 @@ export async function ingestFiles(
       outcomes.push({ file, result });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      progress.warn(`${file}: ${message}`);
+      progress.error(`${file}: ${message}`);
       outcomes.push({ file, error: message });
     }
   }

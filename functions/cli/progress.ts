@@ -3,6 +3,8 @@ export interface Progress {
   step<T>(label: string, work: () => Promise<T>): Promise<T>;
   info(message: string): void;
   warn(message: string): void;
+  /** Always shown, quiet or not. */
+  error(message: string): void;
 }
 
 export function consoleProgress(
@@ -21,6 +23,7 @@ export function consoleProgress(
       return result;
     },
     info: (message) => write(`  ${message}`),
-    warn: (message) => stream.write(`  warning: ${message}\n`),
+    warn: (message) => write(`  warning: ${message}`),
+    error: (message) => stream.write(`error: ${message}\n`),
   };
 }

@@ -21,7 +21,7 @@ export async function runCommand(options: {
   });
   try {
     if ((await runtime.catalog.listDatasets()).length === 0) {
-      progress.warn(
+      progress.error(
         `The lake ${runtime.store.url('')} holds no dataset yet: run \`insights ingest FILE... --lake ${options.lake}\` first.`,
       );
       return 1;
@@ -30,7 +30,7 @@ export async function runCommand(options: {
     process.stdout.write(reportPath + '\n');
     return 0;
   } catch (error) {
-    progress.warn(error instanceof Error ? error.message : String(error));
+    progress.error(error instanceof Error ? error.message : String(error));
     return 1;
   } finally {
     runtime.close();

@@ -40,17 +40,14 @@ export function formatOneDecimal(value: number): string {
 }
 
 /** Joins lines into chunks of about `targetChars` characters, for streaming large files. */
-export function* chunkLines(lines: Iterable<string>, targetChars = 1 << 20): Generator<string> {
-  let parts: string[] = [];
-  let size = 0;
+export function* chunkLines(lines: Iterable<string>, targetChars = 1 << 16): Generator<string> {
+  let chunk = '';
   for (const line of lines) {
-    parts.push(line);
-    size += line.length;
-    if (size >= targetChars) {
-      yield parts.join('');
-      parts = [];
-      size = 0;
+    chunk += line;
+    if (chunk.length >= targetChars) {
+      yield chunk;
+      chunk = '';
     }
   }
-  if (parts.length > 0) yield parts.join('');
+  if (chunk !== '') yield chunk;
 }

@@ -14,8 +14,9 @@ import { columnNames } from './schema.ts';
  *   customer_traffic_t = base_t x (0.6 + 0.4 x spend_{t-1} / budget_{t-1}) x noise
  *   quantity_t         = 1.1 x traffic_t x (0.8 + 0.2 x spend_{t-2} / budget_{t-2})
  *                        x (price_t / list_price_t)^-1.5 x noise
- *   revenue = price x quantity, cost = unit_cost x quantity + fixed cost + marketing_spend,
- *   profit = revenue - cost, all in whole cents.
+ *   price_t            = list_price_t x (1 + N(0, 2%))
+ *   revenue = price x quantity, cost = unit_cost x quantity + fixed cost (cost of goods and
+ *   operations; marketing is reported apart), profit = revenue - cost, all in whole cents.
  *
  * base_t carries a linear trend, a yearly cycle peaking in early December and a weekly cycle
  * with quieter weekends. Planted anomalies multiply one day's quantity (3x or more: a spike;
@@ -41,7 +42,7 @@ const TRAFFIC_YEARLY_AMPLITUDE = 0.08;
 const SPEND_YEARLY_AMPLITUDE = 0.15;
 const TREND_PER_YEAR = 0.06;
 const PRICE_ELASTICITY = -1.5;
-const FIXED_COST_CENTS = 150_000;
+const FIXED_COST_CENTS = 300_000;
 
 export const DAILY_COLUMNS = columnNames('daily_sales_metrics');
 
@@ -88,15 +89,7 @@ export const DAILY_RELATIONSHIPS: readonly PlantedRelationship[] = [
     effect: 'quantity',
     lagDays: 0,
     sign: 'negative',
-    mechanism: 'price elasticity -1.5 around the list price (promotion days sell more)',
-  },
-  {
-    dataset: 'daily_sales_metrics',
-    cause: 'marketing_spend',
-    effect: 'cost',
-    lagDays: 0,
-    sign: 'positive',
-    mechanism: 'cost includes the day marketing spend',
+    mechanism: 'price elasticity -1.5 around the list price',
   },
 ];
 
@@ -170,10 +163,7 @@ function simulate(random: SeededRandom, days: number): DayDrivers[] {
         random.noiseFactor(0.04),
     );
     const listPrice = 35 * (1 + 0.02 * years);
-    const promotion = random.chance(0.06);
-    const priceCents = Math.round(
-      listPrice * (promotion ? 0.9 : 1) * (1 + random.normal(0, 0.01)) * 100,
-    );
+    const priceCents = Math.round(listPrice * (1 + random.normal(0, 0.02)) * 100);
     const quantity = Math.max(
       1,
       Math.round(
@@ -194,7 +184,7 @@ function simulate(random: SeededRandom, days: number): DayDrivers[] {
 
 function rowWithQuantity(d: DayDrivers, quantity: number): DailyRow {
   const revenueCents = d.priceCents * quantity;
-  const costCents = d.unitCostCents * quantity + FIXED_COST_CENTS + d.spendCents;
+  const costCents = d.unitCostCents * quantity + FIXED_COST_CENTS;
   return {
     day: d.day,
     spendCents: d.spendCents,

@@ -163,7 +163,7 @@ export function generateDemo(options?: DemoOptions): DemoData {
 }
 
 /**
- * Writes `<dir>/<dataset>/<dataset>.csv` for each dataset, streamed in chunks of about 1 MB
+ * Writes `<dir>/<dataset>/<dataset>.csv` for each dataset, streamed in chunks of about 64 KB
  * (constant memory, whatever the sizes), and `<dir>/ground-truth.json`. Returns the files in
  * ingest order.
  */

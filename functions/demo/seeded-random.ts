@@ -51,31 +51,42 @@ export function deriveSeed(seed: number, label: string | number): number {
 
 /** A seeded stream of random numbers with the distributions the generator uses. */
 export class SeededRandom {
-  private readonly uniform01: () => number;
+  private state = 0;
   private spareNormal: number | undefined;
 
   constructor(seed: number) {
-    this.uniform01 = mulberry32(seed);
+    this.reseed(seed);
   }
 
-  /** A uniform in [0, 1). */
+  /** Restarts the stream from a new seed: one object can serve many rows without garbage. */
+  reseed(seed: number): this {
+    this.state = seed >>> 0;
+    this.spareNormal = undefined;
+    return this;
+  }
+
+  /** A uniform in [0, 1): the mulberry32 step, inlined. */
   next(): number {
-    return this.uniform01();
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** A uniform in [min, max). */
   uniform(min: number, max: number): number {
-    return min + (max - min) * this.uniform01();
+    return min + (max - min) * this.next();
   }
 
   /** An integer in [min, max], both included. */
   int(min: number, max: number): number {
-    return min + Math.floor(this.uniform01() * (max - min + 1));
+    return min + Math.floor(this.next() * (max - min + 1));
   }
 
   /** true with probability p. */
   chance(p: number): boolean {
-    return this.uniform01() < p;
+    return this.next() < p;
   }
 
   /** A normal draw (Box-Muller; the second value of each pair is kept for the next call). */
@@ -85,8 +96,8 @@ export class SeededRandom {
       this.spareNormal = undefined;
       return mean + sd * z;
     }
-    const u1 = 1 - this.uniform01(); // (0, 1]: log stays finite
-    const u2 = this.uniform01();
+    const u1 = 1 - this.next(); // (0, 1]: log stays finite
+    const u2 = this.next();
     const radius = Math.sqrt(-2 * Math.log(u1));
     this.spareNormal = radius * Math.sin(2 * Math.PI * u2);
     return mean + sd * radius * Math.cos(2 * Math.PI * u2);
@@ -108,17 +119,17 @@ export class SeededRandom {
     if (lambda >= 30) return Math.max(0, Math.round(this.normal(lambda, Math.sqrt(lambda))));
     const limit = Math.exp(-lambda);
     let k = 0;
-    let product = this.uniform01();
+    let product = this.next();
     while (product > limit) {
       k += 1;
-      product *= this.uniform01();
+      product *= this.next();
     }
     return k;
   }
 
   /** One item, uniformly. */
   pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.uniform01() * items.length)];
+    const item = items[Math.floor(this.next() * items.length)];
     if (item === undefined) throw new RangeError('pick from an empty list');
     return item;
   }
@@ -127,7 +138,7 @@ export class SeededRandom {
   weightedIndex(weights: readonly number[]): number {
     let total = 0;
     for (const w of weights) total += w;
-    let target = this.uniform01() * total;
+    let target = this.next() * total;
     for (let i = 0; i < weights.length; i += 1) {
       target -= weights[i] ?? 0;
       if (target < 0) return i;

@@ -72,6 +72,8 @@ export interface TransactionPlan {
   /** How many customers have signed up by each day (a prefix of the list). */
   eligibleCustomers: Int32Array;
   dates: string[];
+  /** Scratch stream, reseeded for each row (so row i depends only on the seed and i). */
+  rowRandom: SeededRandom;
 }
 
 function dailyShares(days: number): Float64Array {
@@ -113,7 +115,7 @@ function firstAbove(cumulative: Float64Array, target: number): number {
 
 /** Row i as the ordinary process makes it, before any planted bulk order. */
 export function ordinaryTransaction(plan: TransactionPlan, index: number): TransactionRow {
-  const random = new SeededRandom(deriveSeed(plan.seed, index));
+  const random = plan.rowRandom.reseed(deriveSeed(plan.seed, index));
   const dayOffset = firstAbove(plan.dayShare, (index + random.next()) / plan.count);
   let eligible = plan.eligibleCustomers[dayOffset] ?? 0;
   if (eligible === 0 || (plan.customerWeights[eligible - 1] ?? 0) === 0) {
@@ -220,6 +222,7 @@ export function planTransactions(
     dayShare: dailyShares(days),
     eligibleCustomers: signedUpBy(customers, days),
     dates: isoDates(TRANSACTIONS_FIRST_DAY, days),
+    rowRandom: new SeededRandom(0),
   };
   plan.anomalies = [...bulk.keys()]
     .sort((a, b) => a - b)

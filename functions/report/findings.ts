@@ -16,6 +16,9 @@ export interface OutlierFinding {
   dataset: string;
   column: string;
   method: 'iqr';
+  /** The columns that name each example row: the primary key and the time column, if any. */
+  idColumn?: string;
+  timeColumn?: string;
   q1: number;
   median: number;
   q3: number;

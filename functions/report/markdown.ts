@@ -50,8 +50,8 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
     const hasId = f.examples.some((e) => e.id !== undefined);
     const hasDate = f.examples.some((e) => e.date !== undefined);
     const headers = [
-      ...(hasId ? ['Row'] : []),
-      ...(hasDate ? ['Date'] : []),
+      ...(hasId ? [f.idColumn ?? 'row'] : []),
+      ...(hasDate ? [f.timeColumn ?? 'date'] : []),
       'Value',
       'vs median',
       'IQRs from median',

@@ -1,6 +1,6 @@
 import { Architecture, Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ensureDuckDbLayer, LAYER_PACKAGES, type DuckDbLayerBuild } from '../../layers/duckdb/build.ts';
+import { ensureDuckDbLayer, type DuckDbLayerBuild } from '../../layers/duckdb/build.ts';
 import { LAMBDA_RUNTIME } from './insights-function.ts';
 
 /**
@@ -13,8 +13,6 @@ export class DuckDbLayer extends Construct {
    * built from the registry is a later issue.
    */
   static readonly ARCHITECTURE = Architecture.X86_64;
-  /** Functions using the layer must not bundle these: the native binding cannot be bundled. */
-  static readonly EXTERNAL_MODULES: string[] = [...LAYER_PACKAGES];
 
   readonly layer: LayerVersion;
   readonly build: DuckDbLayerBuild;

@@ -56,7 +56,6 @@ export class Ingest extends Construct {
       // x86_64 because the layer's native DuckDB binary is (see DuckDbLayer).
       architecture: DuckDbLayer.ARCHITECTURE,
       layers: [this.duckDb.layer],
-      externalModules: DuckDbLayer.EXTERNAL_MODULES,
     });
     const role = this.function.role;
     // Contracts and manifests are read back: a dataset's contract before its next file, a

@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
+import { LAYER_PACKAGES } from '../../layers/duckdb/build.ts';
 import { REPO_ROOT, handlerEntry, type HandlerName } from '../paths.ts';
 import { logGroup } from './defaults.ts';
 
@@ -45,8 +46,6 @@ export interface InsightsFunctionProps {
   readonly architecture?: Architecture;
   /** @default - none */
   readonly layers?: ILayerVersion[];
-  /** Packages a layer provides at run time instead of the bundle. @default - none: everything is bundled */
-  readonly externalModules?: string[];
 }
 
 /**
@@ -108,7 +107,9 @@ export class InsightsFunction extends Construct {
         banner: "import { createRequire as __insightsCreateRequire } from 'node:module'; const require = __insightsCreateRequire(import.meta.url);",
         // Bundle the AWS SDK too: the version we pinned and tested is the version that runs.
         bundleAwsSDK: true,
-        externalModules: props.externalModules ?? [],
+        // DuckDB's native binding cannot be bundled; only a function with the DuckDB layer can
+        // load it, so the others must never import it at load time.
+        externalModules: [...LAYER_PACKAGES],
         minify: true,
         sourceMap: true,
         sourcesContent: false,

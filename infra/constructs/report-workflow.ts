@@ -3,7 +3,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
@@ -22,8 +22,6 @@ export interface ReportWorkflowProps {
    * @default functions/workflow/report.asl.json (the file the local runtime runs)
    */
   readonly definitionPath?: string;
-  /** A run that takes longer is stopped. @default Duration.hours(2) */
-  readonly timeout?: Duration;
 }
 
 /**
@@ -33,6 +31,8 @@ export interface ReportWorkflowProps {
  */
 export class ReportWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  /** Execution history, level ALL with execution data. */
+  readonly logGroup: LogGroup;
   readonly functions: Record<'plan' | 'aggregate' | 'analyze' | 'assemble', InsightsFunction>;
   /** Placeholder name -> function ARN, as passed to `definitionSubstitutions`. */
   readonly definitionSubstitutions: Record<string, string>;
@@ -87,7 +87,7 @@ export class ReportWorkflow extends Construct {
       NotifyFunctionArn: props.notifyFunction.functionArn,
     };
 
-    const logs = logGroup(
+    this.logGroup = logGroup(
       this,
       'Logs',
       settings.logRetention,
@@ -99,9 +99,10 @@ export class ReportWorkflow extends Construct {
       // fromString inlines the JSON (fromFile would upload it as an asset).
       definitionBody: DefinitionBody.fromString(readFileSync(props.definitionPath ?? WORKFLOW_DEFINITION_PATH, 'utf8')),
       definitionSubstitutions: this.definitionSubstitutions,
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
-      timeout: props.timeout ?? Duration.hours(2),
+      // No `timeout` here: with a string definition CDK cannot add TimeoutSeconds; a run
+      // time limit belongs in the JSON file.
     });
     // Exactly these five functions, unqualified (the definition invokes $LATEST). grantInvoke
     // would also add `<arn>:*` (every version and alias).

@@ -1,0 +1,149 @@
+import type { DuckDb } from '#platform/duckdb/duckdb.ts';
+import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import type { ColumnContract, ColumnRole, Contract, DatasetKind } from '#platform/ports.ts';
+import { inferType, profileAggregates, type ColumnProfile } from './column-types.ts';
+
+export interface InferInput {
+  dataset: string;
+  /** The source table: text columns `c0`, `c1`, ... */
+  table: string;
+  /** Identifiers of the table's columns, in order. */
+  names: string[];
+  /** Other datasets' primary keys: column name -> dataset. */
+  primaryKeys: ReadonlyMap<string, string>;
+}
+
+/** Share of rows a key column may leave empty and still be the key (the rest are quarantined). */
+const KEY_FILLED_SHARE = 0.98;
+/** At most this many distinct values, and at most this share of the rows, for a dimension. */
+const DIMENSION_MAX_DISTINCT = 50;
+const DIMENSION_MAX_SHARE = 0.5;
+/** Share of values that must look like emails or phone numbers for a column to be pii. */
+const PII_SHARE = 0.9;
+
+/**
+ * Time columns that describe a thing rather than record an event: a customer's signup date,
+ * a product's launch date. A dataset with a primary key and such a time column is entities.
+ */
+const LIFECYCLE_TIME =
+  /(^|_)(signup|signed|sign_up|registered|registration|created|creation|joined|join|birth|birthday|born|dob|launch|launched|release|released|founded|opened|onboarded|onboarding|first|last|start|started|since|updated|modified)(_|$)/;
+
+const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
+
+/** Profiles the source with one aggregate query, then decides types, roles and kind. */
+export async function inferContract(duck: DuckDb, input: InferInput): Promise<Contract> {
+  const profiles = await profile(duck, input.table, input.names.length);
+  return decideContract(input, profiles);
+}
+
+async function profile(duck: DuckDb, table: string, width: number): Promise<ColumnProfile[]> {
+  const aggregates = Array.from({ length: width }, (_, i) =>
+    profileAggregates(`NULLIF(trim(${quoteIdent(`c${i}`)}), '')`, (what) =>
+      quoteIdent(`p${i}_${what}`),
+    ),
+  ).flat();
+  const [row] = await duck.all(
+    `SELECT count(*) AS "rows", ${aggregates.join(', ')} FROM ${quoteIdent(table)}`,
+  );
+  return Array.from({ length: width }, (_, i) => {
+    const get = (what: string) => Number(row?.[`p${i}_${what}`] ?? 0);
+    return {
+      rows: Number(row?.['rows'] ?? 0),
+      filled: get('filled'),
+      distinct: get('distinct'),
+      integer: get('integer'),
+      double: get('double'),
+      leading_zero: get('leading_zero'),
+      boolean: get('boolean'),
+      day: get('day'),
+      month: get('month'),
+      time: get('time'),
+      email: get('email'),
+      phone: get('phone'),
+    };
+  });
+}
+
+/** The decisions, apart from the SQL: pure, so that the rules can be tested on their own. */
+export function decideContract(input: InferInput, profiles: ColumnProfile[]): Contract {
+  const columns: ColumnContract[] = input.names.map((name, i) =>
+    decideColumn(name, profiles[i]!, input),
+  );
+  const primaryKey = columns.find((c) => c.role === 'id')?.name;
+  const time = columns.find((c) => c.role === 'time');
+  const timeProfile = time ? profiles[input.names.indexOf(time.name)] : undefined;
+  const kind = decideKind({
+    primaryKey,
+    time,
+    timeUnique: timeProfile !== undefined && timeProfile.distinct === timeProfile.filled,
+    // Rows that point at other things (a customer, a product) record something happening.
+    hasReferences: columns.some(
+      (c, i) => c.role === 'foreign_key' || (isKeyName(c.name) && c.role !== 'id' && profiles[i]!.distinct < profiles[i]!.filled),
+    ),
+  });
+  return {
+    dataset: input.dataset,
+    version: 1,
+    kind,
+    columns,
+    ...(primaryKey ? { primaryKey } : {}),
+    ...(time ? { timeColumn: time.name } : {}),
+    partition: kind === 'entities' ? 'snapshot' : 'month',
+    source: 'inferred',
+  };
+}
+
+function decideColumn(name: string, p: ColumnProfile, input: InferInput): ColumnContract {
+  const type = inferType(p);
+  const unique = p.filled > 0 && p.distinct === p.filled;
+  const keyFilled = p.rows > 0 && p.filled / p.rows >= KEY_FILLED_SHARE;
+  const references = input.primaryKeys.get(name);
+  const fewValues =
+    p.distinct <= DIMENSION_MAX_DISTINCT && p.distinct / Math.max(p.rows, 1) <= DIMENSION_MAX_SHARE;
+  const isDimension = type === 'boolean' || (type === 'string' && fewValues);
+  let role: ColumnRole;
+  if (isKeyName(name) && unique && keyFilled) role = 'id';
+  else if (isKeyName(name) && !unique && references !== undefined && references !== input.dataset) {
+    role = 'foreign_key';
+  } else if (type === 'date' || type === 'timestamp') role = 'time';
+  // A key into something not catalogued (yet): never a measure, even when it is numeric.
+  else if (isKeyName(name)) role = fewValues ? 'dimension' : 'text';
+  else if (type === 'integer' || type === 'double') role = 'measure';
+  else if (p.filled > 0 && (p.email / p.filled >= PII_SHARE || p.phone / p.filled >= PII_SHARE)) role = 'pii';
+  else if (isDimension) role = 'dimension';
+  else role = 'text';
+  const required = role === 'id' || role === 'time' || role === 'foreign_key';
+  return {
+    name,
+    type,
+    role,
+    nullable: !required && p.filled < p.rows,
+    ...(role === 'foreign_key' ? { references } : {}),
+  };
+}
+
+/**
+ * The kind of rows, from the roles:
+ * - no time column: entities (product_information);
+ * - a primary key with a lifecycle time column (signup, created, launch ...): entities, one
+ *   row per thing that has a date (customer_profiles: customer_id + signup_date);
+ * - a primary key and columns that point at other things (customer_id, product_id): events
+ *   (sales_transactions); with a timestamp also events;
+ * - otherwise a time column with one row per value is a time series (daily_sales_metrics),
+ *   one whose values repeat is events (with a primary key and a date: entities).
+ */
+export function decideKind(facts: {
+  primaryKey: string | undefined;
+  time: ColumnContract | undefined;
+  timeUnique: boolean;
+  hasReferences: boolean;
+}): DatasetKind {
+  const { primaryKey, time, timeUnique, hasReferences } = facts;
+  if (!time) return 'entities';
+  if (primaryKey) {
+    if (LIFECYCLE_TIME.test(time.name)) return 'entities';
+    if (hasReferences || time.type === 'timestamp') return 'events';
+    return timeUnique ? 'time_series' : 'entities';
+  }
+  return timeUnique ? 'time_series' : 'events';
+}

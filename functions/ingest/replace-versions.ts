@@ -1,0 +1,42 @@
+import type { BlobStore, Manifest } from '#platform/ports.ts';
+import { lakeKeys } from './write-outputs.ts';
+
+/** The manifests of earlier ingests of the same lake key (any version of the file). */
+export async function manifestsOfKey(
+  store: BlobStore,
+  dataset: string,
+  key: string,
+): Promise<Manifest[]> {
+  const objects = await store.list(`manifests/${dataset}/`);
+  const manifests = await Promise.all(
+    objects
+      .filter((o) => o.key.endsWith('.json'))
+      .map(async (o) => JSON.parse(await store.getText(o.key)) as Manifest),
+  );
+  return manifests.filter((m) => m.sourceKey === key);
+}
+
+/**
+ * After the new version's outputs and manifest are written: removes what older versions of
+ * the same key wrote (their curated files, quarantine and manifest), so that a new version
+ * replaces the rows of the old. For an earlier ingest of this very version it removes only
+ * what the new run did not rewrite (a partition that no longer has rows).
+ */
+export async function removeSuperseded(
+  store: BlobStore,
+  current: Manifest,
+  earlier: readonly Manifest[],
+): Promise<void> {
+  const kept = new Set(ownedKeys(current));
+  for (const old of earlier) {
+    const stale = ownedKeys(old).filter((k) => !kept.has(k));
+    if (old.sourceId !== current.sourceId) stale.push(lakeKeys.manifest(old.dataset, old.sourceId));
+    for (const key of stale) await store.delete(key);
+  }
+}
+
+function ownedKeys(m: Manifest): string[] {
+  const keys = m.partitions.map((p) => lakeKeys.curated(m.dataset, p, m.sourceId));
+  if (m.rowsQuarantined > 0) keys.push(lakeKeys.quarantine(m.dataset, m.sourceId));
+  return keys;
+}

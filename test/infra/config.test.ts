@@ -1,0 +1,71 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { CONTEXT_PREFIX, DEFAULT_CONFIG, parseConfig, readConfig } from '../../infra/config.ts';
+import { CDK_JSON_CONTEXT } from './synth.ts';
+
+const configOf = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
+
+describe('deployment settings from CDK context', () => {
+  it('uses the documented defaults when no context is given', () => {
+    expect(configOf({})).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG.bytesScannedCutoffPerQuery).toBe(10 * 1024 ** 3);
+  });
+
+  it('ships cdk.json with exactly the defaults, one key per setting', () => {
+    const ours = Object.fromEntries(
+      Object.entries(CDK_JSON_CONTEXT)
+        .filter(([k]) => k.startsWith(CONTEXT_PREFIX))
+        .map(([k, v]) => [k.slice(CONTEXT_PREFIX.length), v]),
+    );
+    expect(ours).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('accepts the strings that `cdk synth -c key=value` passes', () => {
+    const config = configOf({
+      'insights:recipients': 'a@example.com, b@example.org',
+      'insights:bytesScannedCutoffPerQuery': '20000000',
+      'insights:reportLinkDays': '3',
+      'insights:logLevel': 'debug',
+      'insights:scheduleTimeZone': 'Europe/Paris',
+    });
+    expect(config.recipients).toEqual(['a@example.com', 'b@example.org']);
+    expect(config.bytesScannedCutoffPerQuery).toBe(20_000_000);
+    expect(config.reportLinkDays).toBe(3);
+    expect(config.logLevel).toBe('DEBUG');
+    expect(config.scheduleTimeZone).toBe('Europe/Paris');
+  });
+
+  it('rejects an unknown insights key instead of ignoring a typo', () => {
+    expect(() => configOf({ 'insights:recipient': 'a@example.com' })).toThrow(/Unknown context insights:recipient\b/);
+  });
+
+  it('lists every invalid value at once', () => {
+    let message = '';
+    try {
+      parseConfig({
+        schedule: '0 6 * * *',
+        scheduleTimeZone: 'Mars/Olympus',
+        recipients: 'not-an-address',
+        mailFrom: 'nobody',
+        bytesScannedCutoffPerQuery: 1024,
+        reportLinkDays: 8,
+        logLevel: 'LOUD',
+        logRetentionDays: 31,
+        athenaResultsDays: 0,
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // One problem per setting, all nine of them.
+    expect(message.split('\n- ').slice(1)).toHaveLength(9);
+    expect(message).toMatch(/schedule must be a Scheduler expression/);
+    expect(message).toMatch(/reportLinkDays must be 1-7/);
+    expect(message).toMatch(/at least 10 MB/);
+  });
+
+  it('rejects values of the wrong type', () => {
+    expect(() => parseConfig({ reportLinkDays: 'seven' })).toThrow(/insights:reportLinkDays must be an integer/);
+    expect(() => parseConfig({ recipients: [1, 2] })).toThrow(/insights:recipients must be a list/);
+    expect(() => parseConfig({ recipients: '' })).toThrow(/at least one address/);
+  });
+});

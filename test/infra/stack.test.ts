@@ -1,0 +1,294 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InsightsFunction } from '../../infra/constructs/insights-function.ts';
+import { buildTestApp, logicalId, resourcesFor, statementsOf, templateOf, type Synth } from './synth.ts';
+
+// Non-default settings, so each assertion also proves the context reaches the resource.
+const CONTEXT = {
+  'insights:schedule': 'cron(30 7 ? * MON-FRI *)',
+  'insights:scheduleTimeZone': 'Europe/Paris',
+  'insights:recipients': ['ops@example.com', 'ceo@example.com'],
+  'insights:mailFrom': 'insights@reports.example.org',
+  'insights:bytesScannedCutoffPerQuery': 20 * 1024 ** 3,
+  'insights:reportLinkDays': 3,
+  'insights:logLevel': 'DEBUG',
+  'insights:logRetentionDays': 14,
+};
+
+let synth: Synth;
+let template: Template;
+let lake: string;
+const ref = (id: string) => ({ Ref: id });
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+beforeAll(() => {
+  synth = buildTestApp({ context: CONTEXT });
+  template = templateOf(synth);
+  lake = logicalId(synth, synth.stack.lake.bucket);
+});
+afterAll(() => synth.cleanup());
+
+const allFunctions = (): [string, InsightsFunction][] => [
+  ['ingest', synth.stack.ingest.function],
+  ['plan', synth.stack.workflow.functions.plan],
+  ['aggregate', synth.stack.workflow.functions.aggregate],
+  ['analyze', synth.stack.workflow.functions.analyze],
+  ['assemble', synth.stack.workflow.functions.assemble],
+  ['notify', synth.stack.notify.function],
+];
+const roleOf = (fn: InsightsFunction) => logicalId(synth, fn.role);
+const objects = (...prefixes: string[]) => prefixes.map((p) => `<${lake}.Arn>/${p}/*`).sort();
+
+describe('lake storage', () => {
+  it('is encrypted, private, versioned, logged, and emits EventBridge events', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { DestinationBucketName: ref(logicalId(synth, synth.stack.lake.logsBucket)) },
+        NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' }),
+          ]),
+        },
+      },
+    });
+    // The native setting, not CDK's notification custom resource and its extra Lambda.
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+  });
+
+  it('refuses plain HTTP on both buckets', () => {
+    for (const bucket of [synth.stack.lake.bucket, synth.stack.lake.logsBucket]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: ref(logicalId(synth, bucket)),
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('has a Glue database and an Athena workgroup that enforces its scan limit and result encryption', () => {
+    const env = synth.stack.functionEnvironment;
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: env['GLUE_DATABASE'] } });
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: env['ATHENA_WORKGROUP'],
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        BytesScannedCutoffPerQuery: 20 * 1024 ** 3,
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', ref(lake), '/athena-results/']] },
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('are the six handlers, on the latest Node runtime, traced, with their own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
+    for (const [name, fn] of allFunctions()) {
+      expect(fn.entry.endsWith(`functions/handlers/${name}.ts`)).toBe(true);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Role: arnOf(roleOf(fn)),
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: ref(logicalId(synth, fn.logGroup)) },
+      });
+      expect(template.toJSON().Resources[logicalId(synth, fn.logGroup)].Properties.RetentionInDays).toBe(14);
+    }
+  });
+
+  it('get the environment contract and the Powertools settings', () => {
+    const contract = {
+      LAKE_BUCKET: ref(lake),
+      GLUE_DATABASE: 'serverless_insights',
+      ATHENA_WORKGROUP: 'serverless-insights',
+      RECIPIENTS_PARAMETER: '/ServerlessInsights/recipients',
+      MAIL_FROM: 'insights@reports.example.org',
+      REPORT_LINK_DAYS: '3',
+      POWERTOOLS_SERVICE_NAME: 'serverless-insights',
+      LOG_LEVEL: 'DEBUG',
+    };
+    for (const [name, fn] of allFunctions()) {
+      const variables = template.toJSON().Resources[logicalId(synth, fn.function)].Properties.Environment.Variables;
+      expect(variables, name).toMatchObject(contract);
+      expect('STATE_MACHINE_ARN' in variables, name).toBe(name === 'ingest');
+    }
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/ServerlessInsights/recipients',
+      Type: 'String',
+      Value: 'ops@example.com,ceo@example.com',
+    });
+  });
+
+  it('load DuckDB from the layer only in ingest, which is x86_64 to match it', () => {
+    const ingest = template.toJSON().Resources[logicalId(synth, synth.stack.ingest.function.function)].Properties;
+    expect(ingest.Architectures).toEqual(['x86_64']);
+    expect(ingest.Layers).toEqual([ref(logicalId(synth, synth.stack.ingest.duckDb.layer))]);
+    expect(ingest.Environment.Variables.STATE_MACHINE_ARN).toEqual(ref(logicalId(synth, synth.stack.workflow.stateMachine)));
+    template.hasResourceProperties('AWS::Lambda::LayerVersion', {
+      CompatibleArchitectures: ['x86_64'],
+      CompatibleRuntimes: ['nodejs24.x'],
+    });
+    for (const [name, fn] of allFunctions().filter(([n]) => n !== 'ingest')) {
+      const props = template.toJSON().Resources[logicalId(synth, fn.function)].Properties;
+      expect(props.Layers, name).toBeUndefined();
+      expect(props.Architectures, name).toEqual(['arm64']);
+    }
+  });
+
+  it('have roles without managed policies', () => {
+    for (const [, fn] of allFunctions()) {
+      const role = template.toJSON().Resources[roleOf(fn)].Properties;
+      expect(role.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('uses "*" only where AWS offers no resource-level permission (X-Ray, log delivery)', () => {
+    const roles = [...allFunctions().map(([, fn]) => roleOf(fn)), logicalId(synth, synth.stack.workflow.stateMachine.role)];
+    for (const role of roles) {
+      const wildcard = statementsOf(template, role).filter((s) => s.resources.includes('*'));
+      for (const action of wildcard.flatMap((s) => s.actions)) expect(action, role).toMatch(/^(xray|logs):/);
+      for (const action of statementsOf(template, role).flatMap((s) => s.actions)) expect(action).not.toContain('*');
+    }
+  });
+
+  it('ingest reads incoming/ and writes curated/, quarantine/, manifests/, catalog/, and starts runs', () => {
+    const role = roleOf(synth.stack.ingest.function);
+    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('catalog', 'curated', 'manifests', 'quarantine'));
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('catalog', 'incoming', 'manifests'));
+    expect(resourcesFor(template, role, 's3:DeleteObject')).toEqual([]);
+    expect(resourcesFor(template, role, 'states:StartExecution')).toEqual([
+      `<${logicalId(synth, synth.stack.workflow.stateMachine)}>`,
+    ]);
+    expect(resourcesFor(template, role, 'athena:StartQueryExecution')).toEqual([]);
+  });
+
+  it('plan reads catalog/ and manifests/ and writes runs/ only', () => {
+    const role = roleOf(synth.stack.workflow.functions.plan);
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('catalog', 'manifests'));
+    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('runs'));
+    expect(resourcesFor(template, role, 'athena:StartQueryExecution')).toEqual([]);
+  });
+
+  it('aggregate and analyze query Athena in the workgroup over the database tables', () => {
+    for (const fn of [synth.stack.workflow.functions.aggregate, synth.stack.workflow.functions.analyze]) {
+      const role = roleOf(fn);
+      for (const action of ['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution']) {
+        expect(resourcesFor(template, role, `athena:${action}`)).toEqual([
+          'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/serverless-insights',
+        ]);
+      }
+      expect(resourcesFor(template, role, 'glue:GetTable')).toContain(
+        'arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/serverless_insights/*',
+      );
+      expect(resourcesFor(template, role, 'glue:CreateTable')).toEqual([]);
+      expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('athena-results', 'curated', 'runs'));
+      expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('athena-results', 'runs'));
+    }
+  });
+
+  it('assemble reads runs/, manifests/, catalog/ and writes reports/', () => {
+    const role = roleOf(synth.stack.workflow.functions.assemble);
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('catalog', 'manifests', 'runs'));
+    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports'));
+  });
+
+  it('notify reads reports/ and the recipients, and sends only as MAIL_FROM through its domain identity', () => {
+    const role = roleOf(synth.stack.notify.function);
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('reports'));
+    expect(resourcesFor(template, role, 's3:PutObject')).toEqual([]);
+    expect(resourcesFor(template, role, 'ssm:GetParameter')).toEqual([
+      `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter<${logicalId(synth, synth.stack.notify.recipientsParameter)}>`,
+    ]);
+    const ses = statementsOf(template, role).filter((s) => s.actions.includes('ses:SendEmail'));
+    expect(ses).toEqual([
+      {
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/reports.example.org'],
+        condition: { StringEquals: { 'ses:FromAddress': 'insights@reports.example.org' } },
+      },
+    ]);
+  });
+});
+
+describe('triggers', () => {
+  it('routes objects created under incoming/ to ingest, with retries and an encrypted dead-letter queue', () => {
+    const dlq = logicalId(synth, synth.stack.ingest.deadLetterQueue);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [ref(lake)] }, object: { key: [{ prefix: 'incoming/' }] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: arnOf(logicalId(synth, synth.stack.ingest.function.function)),
+          DeadLetterConfig: { Arn: arnOf(dlq) },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 },
+        }),
+      ],
+    });
+    // EventBridge invokes asynchronously: an ingest that keeps failing lands in the same queue.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      DestinationConfig: { OnFailure: { Destination: arnOf(dlq) } },
+      MaximumRetryAttempts: 2,
+    });
+  });
+
+  it('keeps dead-letter queues encrypted and TLS-only', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    for (const queue of [synth.stack.ingest.deadLetterQueue, synth.stack.schedule.deadLetterQueue]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(logicalId(synth, queue))],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('starts a report run on the configured schedule with {"trigger":"schedule"}', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 7 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      State: 'ENABLED',
+      Target: {
+        Arn: ref(logicalId(synth, synth.stack.workflow.stateMachine)),
+        Input: JSON.stringify({ trigger: 'schedule' }),
+        DeadLetterConfig: { Arn: arnOf(logicalId(synth, synth.stack.schedule.deadLetterQueue)) },
+        RetryPolicy: { MaximumRetryAttempts: 3 },
+      },
+    });
+  });
+});
+
+it('outputs the bucket name and the state machine ARN', () => {
+  template.hasOutput('LakeBucketName', { Value: ref(lake) });
+  template.hasOutput('StateMachineArn', { Value: ref(logicalId(synth, synth.stack.workflow.stateMachine)) });
+});

@@ -1,0 +1,100 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDuckDb, quoteLiteral, type DuckDb } from '#platform/duckdb/duckdb.ts';
+import { lakeCatalog } from '#platform/lake-catalog.ts';
+import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
+import type { BlobStore, Catalog, Clock, Manifest, Row } from '#platform/ports.ts';
+import { ingestObject, type IngestResult } from '#ingest/ingest.ts';
+
+export const FIXTURES = new URL('../fixtures/bad-input/', import.meta.url).pathname;
+
+/** A clock that says what the test tells it. */
+export function fixedClock(iso = '2025-01-15T10:00:00.000Z'): Clock & { set(iso: string): void } {
+  let now = new Date(iso);
+  return { now: () => new Date(now), set: (next) => (now = new Date(next)) };
+}
+
+export interface TestLake {
+  root: string;
+  store: BlobStore;
+  catalog: Catalog;
+  duck: DuckDb;
+  clock: ReturnType<typeof fixedClock>;
+  /** Stores `body` as the raw object `key` and ingests it. */
+  ingest(key: string, body: string | Uint8Array, dataset?: string): Promise<IngestResult>;
+  /** Ingests a file of the bad-input corpus as `incoming/<dataset>/<file>`. */
+  ingestFixture(dataset: string, file: string): Promise<IngestResult>;
+  /** Rows of the dataset's curated Parquet as the query side reads them. */
+  curated(dataset: string, select?: string): Promise<Row[]>;
+  /** Rows of the Parquet files one manifest lists. */
+  curatedRowsOf(manifest: Manifest): Promise<number>;
+  /** The quarantine lines of one manifest, parsed. */
+  quarantineOf(manifest: Manifest): Promise<QuarantineLine[]>;
+  /** key -> etag (md5 of the bytes) of every object in the lake. */
+  snapshot(prefix?: string): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export interface QuarantineLine {
+  line: number;
+  values: Record<string, string | null> | null;
+  raw?: string | null;
+  reasons: { column: string; reason: string }[];
+}
+
+export async function testLake(): Promise<TestLake> {
+  const root = await mkdtemp(join(tmpdir(), 'ingest-lake-'));
+  const workDir = await mkdtemp(join(tmpdir(), 'ingest-work-'));
+  const store = fsBlobStore(root);
+  const catalog = lakeCatalog(store);
+  const duck = await openDuckDb();
+  const clock = fixedClock();
+  const ingest = async (key: string, body: string | Uint8Array, dataset?: string) => {
+    await store.put(key, body);
+    return ingestObject({ store, catalog, duck, clock, workDir }, { key, ...(dataset ? { dataset } : {}) });
+  };
+  return {
+    root,
+    store,
+    catalog,
+    duck,
+    clock,
+    ingest,
+    ingestFixture: async (dataset, file) =>
+      ingest(`incoming/${dataset}/${file}`, await readFile(join(FIXTURES, file))),
+    curated: (dataset, select = '*') =>
+      duck.all(
+        `SELECT ${select} FROM read_parquet(${quoteLiteral(`${root}/curated/${dataset}/**/*.parquet`)}, hive_partitioning = true)`,
+      ),
+    curatedRowsOf: async (m) => {
+      if (m.partitions.length === 0) return 0;
+      const files = m.partitions.map((p) => quoteLiteral(join(root, 'curated', m.dataset, p, `${m.sourceId}.parquet`)));
+      const [row] = await duck.all(`SELECT count(*) AS n FROM read_parquet([${files.join(', ')}])`);
+      return Number(row?.['n']);
+    },
+    quarantineOf: async (m) => {
+      const key = `quarantine/${m.dataset}/${m.sourceId}.jsonl`;
+      if (!(await store.head(key))) return [];
+      const text = await store.getText(key);
+      return text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as QuarantineLine);
+    },
+    snapshot: async (prefix = '') =>
+      Object.fromEntries((await store.list(prefix)).map((o) => [o.key, o.etag])),
+    close: async () => {
+      duck.close();
+      await rm(root, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** rowsRead = rowsCurated + rowsQuarantined, counted from the objects, not only the manifest. */
+export async function accounting(lake: TestLake, m: Manifest) {
+  const curated = await lake.curatedRowsOf(m);
+  const quarantined = (await lake.quarantineOf(m)).length;
+  return { read: m.rowsRead, curated, quarantined, manifestCurated: m.rowsCurated, manifestQuarantined: m.rowsQuarantined };
+}
