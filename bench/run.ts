@@ -38,20 +38,33 @@ async function once(): Promise<Sample> {
     for (const f of demo.files) {
       const target = join(dir, 'baseline', `${f.dataset}.parquet`);
       await mkdir(join(dir, 'baseline'), { recursive: true });
-      await duck.run(`COPY (SELECT * FROM read_csv(${quoteLiteral(f.path)})) TO ${quoteLiteral(target)} (FORMAT parquet)`);
+      await duck.run(
+        `COPY (SELECT * FROM read_csv(${quoteLiteral(f.path)})) TO ${quoteLiteral(target)} (FORMAT parquet)`,
+      );
     }
     const baselineCopyMs = performance.now() - t;
     duck.close();
 
     const runtime = await localRuntime({ lake: join(dir, 'lake'), outbox: join(dir, 'outbox') });
     t = performance.now();
-    await ingestFiles(runtime, demo.files.map((f) => f.path), {}, quiet);
+    await ingestFiles(
+      runtime,
+      demo.files.map((f) => f.path),
+      {},
+      quiet,
+    );
     const ingestMs = performance.now() - t;
     t = performance.now();
     await runReportWorkflow(runtime, { runId: 'bench', trigger: 'bench' });
     const reportMs = performance.now() - t;
     runtime.close();
-    return { generateMs, ingestMs, reportMs, totalMs: generateMs + ingestMs + reportMs, baselineCopyMs };
+    return {
+      generateMs,
+      ingestMs,
+      reportMs,
+      totalMs: generateMs + ingestMs + reportMs,
+      baselineCopyMs,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -70,19 +83,28 @@ for (let i = 0; i < RUNS; i++) {
   process.stderr.write(`run ${i + 1}/${RUNS}: ${samples.at(-1)!.totalMs.toFixed(0)} ms\n`);
 }
 const medians = Object.fromEntries(
-  (Object.keys(samples[0]!) as (keyof Sample)[]).map((k) => [k, Math.round(median(samples.map((s) => s[k])))]),
+  (Object.keys(samples[0]!) as (keyof Sample)[]).map((k) => [
+    k,
+    Math.round(median(samples.map((s) => s[k]))),
+  ]),
 ) as Record<keyof Sample, number>;
 const result = {
-  benchmark: 'demo end to end (seed sizes: 500 customers, 1,095 days, 200 products, 5,000 transactions)',
+  benchmark:
+    'demo end to end (seed sizes: 500 customers, 1,095 days, 200 products, 5,000 transactions)',
   measuredAt: new Date().toISOString(),
   node: process.version,
   runs: RUNS,
   medianMs: medians,
   ingestVsBaselineCopy: Number((medians.ingestMs / medians.baselineCopyMs).toFixed(2)),
-  samples: samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v)]))),
+  samples: samples.map((s) =>
+    Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v)])),
+  ),
 };
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL('./results/demo.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+await writeFile(
+  new URL('./results/demo.json', import.meta.url),
+  JSON.stringify(result, null, 2) + '\n',
+);
 console.log(
   `demo end to end, median of ${RUNS}: generate ${medians.generateMs} ms, ingest ${medians.ingestMs} ms ` +
     `(${result.ingestVsBaselineCopy}x a bare DuckDB CSV->Parquet copy of the same files, ${medians.baselineCopyMs} ms), ` +

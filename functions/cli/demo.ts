@@ -20,19 +20,29 @@ export interface DemoCommandOptions {
 export async function runDemo(options: DemoCommandOptions): Promise<number> {
   const out = resolve(options.out);
   const progress = consoleProgress(process.stderr, options.quiet);
-  const demo = await progress.step(`generate demo data (seed ${options.seed}) in ${join(out, 'data')}`, async () => {
-    await rm(join(out, 'data'), { recursive: true, force: true });
-    return writeDemo(join(out, 'data'), { seed: options.seed });
-  });
+  const demo = await progress.step(
+    `generate demo data (seed ${options.seed}) in ${join(out, 'data')}`,
+    async () => {
+      await rm(join(out, 'data'), { recursive: true, force: true });
+      return writeDemo(join(out, 'data'), { seed: options.seed });
+    },
+  );
   await rm(join(out, 'lake'), { recursive: true, force: true });
   const runtime = await localRuntime({ lake: join(out, 'lake'), outbox: join(out, 'outbox') });
   try {
     const outcomes = await progress.step(`ingest ${demo.files.length} files`, () =>
-      ingestFiles(runtime, demo.files.map((f) => f.path), {}, progress),
+      ingestFiles(
+        runtime,
+        demo.files.map((f) => f.path),
+        {},
+        progress,
+      ),
     );
     const failed = outcomes.filter((o) => o.error);
     if (failed.length > 0) {
-      progress.warn(`${failed.length} demo file(s) could not be ingested; the report covers the rest.`);
+      progress.warn(
+        `${failed.length} demo file(s) could not be ingested; the report covers the rest.`,
+      );
     }
     const reportPath = await runWorkflow(runtime, undefined, 'demo', progress);
     process.stdout.write(reportPath + '\n');

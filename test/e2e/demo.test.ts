@@ -25,13 +25,20 @@ describe('demo end to end on the local runtime', () => {
     truth = demo.groundTruth;
     const runtime = await localRuntime({ lake: join(dir, 'lake'), outbox: join(dir, 'outbox') });
     try {
-      await ingestFiles(runtime, demo.files.map((f) => f.path), {}, consoleProgress(process.stderr, true));
+      await ingestFiles(
+        runtime,
+        demo.files.map((f) => f.path),
+        {},
+        consoleProgress(process.stderr, true),
+      );
       const result = await runReportWorkflow(runtime, { runId: 'e2e', trigger: 'test' });
       expect(result.reportKey).toBe('reports/e2e/report.md');
     } finally {
       runtime.close();
     }
-    report = JSON.parse(await readFile(join(dir, 'lake/reports/e2e/report.json'), 'utf8')) as ReportModel;
+    report = JSON.parse(
+      await readFile(join(dir, 'lake/reports/e2e/report.json'), 'utf8'),
+    ) as ReportModel;
     markdown = await readFile(join(dir, 'lake/reports/e2e/report.md'), 'utf8');
   });
 
@@ -45,7 +52,9 @@ describe('demo end to end on the local runtime', () => {
         rowsAnalyzed: t.rowsValid,
       });
       expect(markdown).toMatch(
-        new RegExp(`\\| ${name} \\| [a-z ]+ \\| 1 \\| ${t.rowsGenerated.toLocaleString('en-US')} \\| ${t.rowsValid.toLocaleString('en-US')} \\| ${t.invalidRows.length} \\|`),
+        new RegExp(
+          `\\| ${name} \\| [a-z ]+ \\| 1 \\| ${t.rowsGenerated.toLocaleString('en-US')} \\| ${t.rowsValid.toLocaleString('en-US')} \\| ${t.invalidRows.length} \\|`,
+        ),
       );
     }
   });
@@ -61,7 +70,11 @@ describe('demo end to end on the local runtime', () => {
         t.invalidRows.map((i) => [i.line, [i.column]]).sort(),
       );
       for (const invalid of t.invalidRows) {
-        expect(markdown).toMatch(new RegExp(`\\| incoming/${name}/${name}\\.csv \\| ${invalid.line} \\| ${invalid.column} \\| `));
+        expect(markdown).toMatch(
+          new RegExp(
+            `\\| incoming/${name}/${name}\\.csv \\| ${invalid.line} \\| ${invalid.column} \\| `,
+          ),
+        );
       }
     }
   });
@@ -70,7 +83,8 @@ describe('demo end to end on the local runtime', () => {
     expect(truth.anomalies.length).toBeGreaterThanOrEqual(7);
     for (const a of truth.anomalies) {
       const finding = report.findings.find(
-        (f): f is OutlierFinding => f.kind === 'outliers' && f.dataset === a.dataset && f.column === a.column,
+        (f): f is OutlierFinding =>
+          f.kind === 'outliers' && f.dataset === a.dataset && f.column === a.column,
       );
       expect(finding, `${a.dataset}.${a.column}`).toBeDefined();
       expect(a.value < finding!.low || a.value > finding!.high, `${a.key} ${a.column}`).toBe(true);
@@ -82,14 +96,22 @@ describe('demo end to end on the local runtime', () => {
   });
 
   it('reports monthly trends of the time series and events, not of the entities', () => {
-    const trended = new Set(report.findings.filter((f) => f.kind === 'monthly_trend').map((f) => f.dataset));
+    const trended = new Set(
+      report.findings.filter((f) => f.kind === 'monthly_trend').map((f) => f.dataset),
+    );
     expect([...trended].sort()).toEqual(['daily_sales_metrics', 'sales_transactions']);
     expect(markdown).toContain('## Trends');
     expect(markdown).toContain('| 2024-12 (partial) |');
   });
 
   it('has the computed sections and no placeholder', () => {
-    for (const heading of ['## Executive summary', '## Anomalies', '## Trends', '## Data analyzed', '## Methodology']) {
+    for (const heading of [
+      '## Executive summary',
+      '## Anomalies',
+      '## Trends',
+      '## Data analyzed',
+      '## Methodology',
+    ]) {
       expect(markdown).toContain(heading);
     }
     expect(markdown).not.toMatch(/\$X|TODO|\[\.\.\.\]|NaN|undefined|Infinity/);
@@ -107,7 +129,17 @@ describe('insights demo (the CLI behind npm start)', () => {
     const out = await mkdtemp(join(tmpdir(), 'insights-cli-'));
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', '--import', './functions/platform/polyfills.ts', 'functions/cli/main.ts', 'demo', '--out', out, '--quiet'],
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './functions/platform/polyfills.ts',
+        'functions/cli/main.ts',
+        'demo',
+        '--out',
+        out,
+        '--quiet',
+      ],
       { cwd: join(import.meta.dirname, '../..') },
     );
     const path = stdout.trim();

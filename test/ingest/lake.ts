@@ -25,8 +25,8 @@ export interface TestLake {
   ingest(key: string, body: string | Uint8Array, dataset?: string): Promise<IngestResult>;
   /** Ingests a file of the bad-input corpus as `incoming/<dataset>/<file>`. */
   ingestFixture(dataset: string, file: string): Promise<IngestResult>;
-  /** Rows of the dataset's curated Parquet as the query side reads them. */
-  curated(dataset: string, select?: string): Promise<Row[]>;
+  /** `SELECT <select> FROM <the dataset's curated Parquet, as the query side reads it> <rest>`. */
+  curated(dataset: string, select?: string, rest?: string): Promise<Row[]>;
   /** Rows of the Parquet files one manifest lists. */
   curatedRowsOf(manifest: Manifest): Promise<number>;
   /** The quarantine lines of one manifest, parsed. */
@@ -63,9 +63,9 @@ export async function testLake(): Promise<TestLake> {
     ingest,
     ingestFixture: async (dataset, file) =>
       ingest(`incoming/${dataset}/${file}`, await readFile(join(FIXTURES, file))),
-    curated: (dataset, select = '*') =>
+    curated: (dataset, select = '*', rest = '') =>
       duck.all(
-        `SELECT ${select} FROM read_parquet(${quoteLiteral(`${root}/curated/${dataset}/**/*.parquet`)}, hive_partitioning = true)`,
+        `SELECT ${select} FROM read_parquet(${quoteLiteral(`${root}/curated/${dataset}/**/*.parquet`)}, hive_partitioning = true) ${rest}`,
       ),
     curatedRowsOf: async (m) => {
       if (m.partitions.length === 0) return 0;

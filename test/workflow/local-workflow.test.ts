@@ -35,7 +35,7 @@ describe('the report workflow on the local runtime', () => {
     ]);
     const md = await readFile(join(root, result.reportKey), 'utf8');
     expect(md).toContain('## Anomalies');
-    expect(md).toContain("| order_id | order_date | Value |");
+    expect(md).toContain('| order_id | order_date | Value |');
     expect(md).toMatch(new RegExp(`\\| ${hugeOrderId} \\| 2024-01-18 \\| 5,000 \\|`));
     expect(md).toContain('## Trends');
     expect(md).toContain('2024-02');
