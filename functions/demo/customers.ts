@@ -59,7 +59,8 @@ export const CUSTOMER_RELATIONSHIPS: readonly PlantedRelationship[] = [
 
 export const CHANNELS = ['web', 'store', 'mobile', 'partner'] as const;
 export type Channel = (typeof CHANNELS)[number];
-const CHANNEL_WEIGHTS = [0.45, 0.25, 0.2, 0.1];
+/** Share of each channel among orders placed outside a customer's preferred channel. */
+export const CHANNEL_WEIGHTS = [0.45, 0.25, 0.2, 0.1];
 
 const NAME_STEMS = [
   'Northwind',

@@ -33,7 +33,16 @@ import { TRANSACTION_RELATIONSHIPS, planTransactions, transactionLines } from '.
  */
 
 export type { DemoOptions } from './options.ts';
-export type { GroundTruth } from './ground-truth.ts';
+export type {
+  AnomalyKind,
+  DatasetTruth,
+  GroundTruth,
+  InvalidRowTruth,
+  PlantedAnomaly,
+  PlantedRelationship,
+  SeasonalityTruth,
+} from './ground-truth.ts';
+export type { InvalidRowKind } from './invalid-rows.ts';
 export type { DatasetName } from './schema.ts';
 
 /** The largest sizes `generateDemo` keeps in memory as strings; beyond, use `writeDemo`. */
@@ -114,9 +123,9 @@ function planDemo(input?: DemoOptions): DemoPlan {
       ...DAILY_RELATIONSHIPS,
       ...CUSTOMER_RELATIONSHIPS,
       ...TRANSACTION_RELATIONSHIPS,
-    ],
+    ].map((r) => ({ ...r })),
     industryLtvMultipliers: Object.fromEntries(INDUSTRIES.map((i) => [i.name, i.ltvMultiplier])),
-    seasonality: DAILY_SEASONALITY,
+    seasonality: structuredClone(DAILY_SEASONALITY),
   };
   return {
     options,

@@ -1,4 +1,4 @@
-import { CHANNELS, purchaseWeights } from './customers.ts';
+import { CHANNELS, CHANNEL_WEIGHTS, purchaseWeights } from './customers.ts';
 import type { Channel, CustomerTable } from './customers.ts';
 import { csvLine, formatCents } from './csv.ts';
 import { dayNumber, dayOfYear, isoDates, weekday } from './dates.ts';
@@ -13,9 +13,10 @@ import { columnNames, formatId } from './schema.ts';
 /**
  * sales_transactions: one row per order line, 2023-01-01 to 2024-12-31, in date order.
  *
- * Row i is a pure function of (seed, i): its own random stream, its date from the inverse of
- * the cumulative daily intensity (weekly and yearly cycles, a trend), so any row can be made
- * without the others and 10,000,000 rows stream in constant memory. The customer is drawn
+ * Row i is a pure function of (seed, count, i): its own random stream, its date from the
+ * inverse of the cumulative daily intensity (weekly and yearly cycles, a trend) at
+ * (i + u) / count, so any row can be made without the others (the ground truth knows the
+ * bulk orders before a line is written) and 10,000,000 rows stream in constant memory. The customer is drawn
  * by purchase weight among those signed up by that date, the product by popularity; invalid
  * customers and products are never drawn.
  */
@@ -26,7 +27,6 @@ export const TRANSACTIONS_LAST_DAY = dayNumber('2024-12-31');
 export const MAX_ORDINARY_QUANTITY = 20;
 
 const WEEKLY_INTENSITY = [0.55, 1.05, 1.1, 1.1, 1.08, 1, 0.6];
-const CHANNEL_WEIGHTS = [0.45, 0.25, 0.2, 0.1];
 const DISCOUNT_RATES = [0.05, 0.1, 0.15, 0.2];
 const BULK_ORDERS = 3;
 

@@ -26,6 +26,9 @@ describe('seeded random', () => {
     expect(draws(100, b)).toEqual(xs);
     expect(draws(100, c)).not.toEqual(xs);
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    const stream = new SeededRandom(42);
+    expect(draws(100, () => stream.next())).toEqual(xs);
+    expect(draws(100, () => stream.reseed(42).next())).toEqual(draws(100, () => xs[0]!));
   });
 
   it('derives distinct seeds per label and per row', () => {
