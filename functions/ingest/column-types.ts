@@ -78,28 +78,51 @@ export function notParsedReason(type: ColumnType, v: string): string {
   }
 }
 
-/** The counts inference needs per column, as aggregate SQL over the trimmed value `v`. */
-export function profileAggregates(v: string, alias: (what: string) => string): string[] {
-  const count = (what: string, condition: string) =>
-    `count(*) FILTER (WHERE ${condition}) AS ${alias(what)}`;
+/**
+ * The shape of one value, for inference: the first that fits of `zero` (a whole number
+ * with a leading zero: a code), `int`, `dec`, `bool` (words only: 0/1 are numbers), `day`,
+ * `month`, `time` (a date with a time of day), `email`, `phone`, `other`. One CASE, so
+ * each value meets only the tests up to its own shape (the counts below then cost little).
+ */
+export function shapeOf(v: string): string {
+  return `CASE
+    WHEN ${v} IS NULL THEN NULL
+    WHEN regexp_full_match(${v}, ${LEADING_ZERO}) THEN 'zero'
+    WHEN regexp_full_match(${v}, ${INTEGER}) AND (${parseInteger(v)}) IS NOT NULL THEN 'int'
+    WHEN (${parseDouble(v)}) IS NOT NULL THEN 'dec'
+    WHEN lower(${v}) IN ${TRUE_WORDS} OR lower(${v}) IN ${FALSE_WORDS} THEN 'bool'
+    WHEN regexp_full_match(${v}, ${DAY}) THEN CASE WHEN TRY_CAST(${v} AS DATE) IS NOT NULL THEN 'day' ELSE 'other' END
+    WHEN regexp_full_match(${v}, ${MONTH}) THEN CASE WHEN (${parseDate(v)}) IS NOT NULL THEN 'month' ELSE 'other' END
+    WHEN (${parseTimestamp(v)}) IS NOT NULL THEN 'time'
+    WHEN contains(${v}, '@') THEN CASE WHEN regexp_full_match(${v}, ${EMAIL}) THEN 'email' ELSE 'other' END
+    WHEN regexp_full_match(${v}, ${PHONE}) THEN
+      CASE WHEN length(regexp_replace(${v}, '[^0-9]', '', 'g')) BETWEEN 7 AND 15 THEN 'phone' ELSE 'other' END
+    ELSE 'other' END`;
+}
+
+/**
+ * The counts inference needs per column, over the trimmed value `v` and its `shape`
+ * (`shapeOf`), as aggregates named by `alias`.
+ */
+export function profileAggregates(
+  v: string,
+  shape: string,
+  alias: (what: keyof ColumnProfile) => string,
+): string[] {
+  const count = (what: keyof ColumnProfile, shapes: string[]) =>
+    `count(*) FILTER (WHERE ${shape} IN (${shapes.map((x) => `'${x}'`).join(', ')})) AS ${alias(what)}`;
   return [
     `count(${v}) AS ${alias('filled')}`,
     `count(DISTINCT ${v}) AS ${alias('distinct')}`,
-    count('integer', `(${parseInteger(v)}) IS NOT NULL`),
-    count('double', `(${parseDouble(v)}) IS NOT NULL`),
-    count('leading_zero', `regexp_full_match(${v}, ${LEADING_ZERO})`),
-    count('boolean', `lower(${v}) IN ${TRUE_WORDS} OR lower(${v}) IN ${FALSE_WORDS}`),
-    count('day', `regexp_full_match(${v}, ${DAY}) AND TRY_CAST(${v} AS DATE) IS NOT NULL`),
-    count('month', `regexp_full_match(${v}, ${MONTH}) AND (${parseDate(v)}) IS NOT NULL`),
-    count(
-      'time',
-      `NOT regexp_full_match(${v}, ${DAY}) AND (${parseTimestamp(v)}) IS NOT NULL`,
-    ),
-    count('email', `regexp_full_match(${v}, ${EMAIL})`),
-    count(
-      'phone',
-      `regexp_full_match(${v}, ${PHONE}) AND length(regexp_replace(${v}, '[^0-9]', '', 'g')) BETWEEN 7 AND 15`,
-    ),
+    count('integer', ['int']),
+    count('double', ['int', 'dec']),
+    count('leading_zero', ['zero']),
+    count('boolean', ['bool']),
+    count('day', ['day']),
+    count('month', ['month']),
+    count('time', ['time']),
+    count('email', ['email']),
+    count('phone', ['phone']),
   ];
 }
 

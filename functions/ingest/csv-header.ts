@@ -32,7 +32,10 @@ async function readStart(path: string): Promise<{ text: string; whole: boolean }
   try {
     const buffer = Buffer.alloc(HEADER_WINDOW_BYTES);
     const { bytesRead } = await file.read(buffer, 0, HEADER_WINDOW_BYTES, 0);
-    return { text: buffer.subarray(0, bytesRead).toString('utf8'), whole: bytesRead < HEADER_WINDOW_BYTES };
+    return {
+      text: buffer.subarray(0, bytesRead).toString('utf8'),
+      whole: bytesRead < HEADER_WINDOW_BYTES,
+    };
   } finally {
     await file.close();
   }

@@ -1,7 +1,7 @@
 import type { DuckDb } from '#platform/duckdb/duckdb.ts';
 import { quoteIdent } from '#platform/duckdb/duckdb.ts';
 import type { ColumnContract, ColumnRole, Contract, DatasetKind } from '#platform/ports.ts';
-import { inferType, profileAggregates, type ColumnProfile } from './column-types.ts';
+import { inferType, profileAggregates, shapeOf, type ColumnProfile } from './column-types.ts';
 
 export interface InferInput {
   dataset: string;
@@ -26,7 +26,7 @@ const PII_SHARE = 0.9;
  * a product's launch date. A dataset with a primary key and such a time column is entities.
  */
 const LIFECYCLE_TIME =
-  /(^|_)(signup|signed|sign_up|registered|registration|created|creation|joined|join|birth|birthday|born|dob|launch|launched|release|released|founded|opened|onboarded|onboarding|first|last|start|started|since|updated|modified)(_|$)/;
+  /(^|_)(signup|signed|sign_up|registered|registration|created|creation|joined|join|birth|birthday|born|dob|launch|launched|release|released|founded|opened|onboarded|onboarding|first|last|since|updated|modified)(_|$)/;
 
 const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
 
@@ -37,16 +37,19 @@ export async function inferContract(duck: DuckDb, input: InferInput): Promise<Co
 }
 
 async function profile(duck: DuckDb, table: string, width: number): Promise<ColumnProfile[]> {
-  const aggregates = Array.from({ length: width }, (_, i) =>
-    profileAggregates(`NULLIF(trim(${quoteIdent(`c${i}`)}), '')`, (what) =>
-      quoteIdent(`p${i}_${what}`),
-    ),
-  ).flat();
-  const [row] = await duck.all(
-    `SELECT count(*) AS "rows", ${aggregates.join(', ')} FROM ${quoteIdent(table)}`,
+  const columns = Array.from({ length: width }, (_, i) => i);
+  const values = columns.map((i) => `NULLIF(trim(${quoteIdent(`c${i}`)}), '') AS v${i}`);
+  const shapes = columns.map((i) => `v${i}, ${shapeOf(`v${i}`)} AS s${i}`);
+  const aggregates = columns.flatMap((i) =>
+    profileAggregates(`v${i}`, `s${i}`, (what) => quoteIdent(`p${i}_${what}`)),
   );
-  return Array.from({ length: width }, (_, i) => {
-    const get = (what: string) => Number(row?.[`p${i}_${what}`] ?? 0);
+  const [row] = await duck.all(
+    `WITH vals AS (SELECT ${values.join(', ')} FROM ${quoteIdent(table)}),
+          shaped AS (SELECT ${shapes.join(', ')} FROM vals)
+     SELECT count(*) AS "rows", ${aggregates.join(', ')} FROM shaped`,
+  );
+  return columns.map((i) => {
+    const get = (what: keyof ColumnProfile) => Number(row?.[`p${i}_${what}`] ?? 0);
     return {
       rows: Number(row?.['rows'] ?? 0),
       filled: get('filled'),
@@ -78,7 +81,9 @@ export function decideContract(input: InferInput, profiles: ColumnProfile[]): Co
     timeUnique: timeProfile !== undefined && timeProfile.distinct === timeProfile.filled,
     // Rows that point at other things (a customer, a product) record something happening.
     hasReferences: columns.some(
-      (c, i) => c.role === 'foreign_key' || (isKeyName(c.name) && c.role !== 'id' && profiles[i]!.distinct < profiles[i]!.filled),
+      (c, i) =>
+        c.role === 'foreign_key' ||
+        (isKeyName(c.name) && c.role !== 'id' && profiles[i]!.distinct < profiles[i]!.filled),
     ),
   });
   return {
@@ -109,7 +114,8 @@ function decideColumn(name: string, p: ColumnProfile, input: InferInput): Column
   // A key into something not catalogued (yet): never a measure, even when it is numeric.
   else if (isKeyName(name)) role = fewValues ? 'dimension' : 'text';
   else if (type === 'integer' || type === 'double') role = 'measure';
-  else if (p.filled > 0 && (p.email / p.filled >= PII_SHARE || p.phone / p.filled >= PII_SHARE)) role = 'pii';
+  else if (p.filled > 0 && (p.email / p.filled >= PII_SHARE || p.phone / p.filled >= PII_SHARE))
+    role = 'pii';
   else if (isDimension) role = 'dimension';
   else role = 'text';
   const required = role === 'id' || role === 'time' || role === 'foreign_key';

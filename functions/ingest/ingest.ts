@@ -10,17 +10,12 @@ import { readSource, type Source } from './read-source.ts';
 import { manifestsOfKey, removeSuperseded } from './replace-versions.ts';
 import { datasetFromKey, sha256OfFile, sourceIdOf } from './source-id.ts';
 import { missingRequiredColumn, rejectAll, validateRows, type Checked } from './validate.ts';
-import {
-  countRejections,
-  writeCurated,
-  writeManifest,
-  writeQuarantine,
-  type OutputTarget,
-  type RejectedSample,
-} from './write-outputs.ts';
+import { countRejections, writeManifest } from './manifest.ts';
+import { writeCurated, type OutputTarget } from './write-curated.ts';
+import { writeQuarantine, type RejectedSample } from './write-quarantine.ts';
 
 export { datasetFromKey } from './source-id.ts';
-export type { RejectedSample } from './write-outputs.ts';
+export type { RejectedSample } from './write-quarantine.ts';
 
 export interface IngestDeps {
   store: BlobStore;
@@ -55,7 +50,10 @@ export interface IngestResult {
  * and in the quarantine. A missing object throws NotFoundError, a bad dataset name
  * InputRejectedError.
  */
-export async function ingestObject(deps: IngestDeps, request: IngestRequest): Promise<IngestResult> {
+export async function ingestObject(
+  deps: IngestDeps,
+  request: IngestRequest,
+): Promise<IngestResult> {
   const { store, catalog, duck, clock, workDir } = deps;
   const { key } = request;
   const dataset = assertIdentifier(request.dataset ?? datasetFromKey(key), 'Dataset');
@@ -79,68 +77,120 @@ export async function ingestObject(deps: IngestDeps, request: IngestRequest): Pr
     // A re-delivered file keeps its first ingest time, so that it rewrites the same bytes.
     const ingestedAt =
       earlier.find((m) => m.sourceId === sourceId)?.ingestedAt ?? clock.now().toISOString();
-    const base = { dataset, sourceId, sourceKey: key, sourceEtag: info.etag, checksum, ingestedAt };
 
     const read = await readSource(duck, key, rawPath, table('source'), table);
-    let contract = await catalog.getContract(dataset);
-    let manifest: Manifest;
-    let rejectedSample: RejectedSample[] = [];
-    if ('fileError' in read) {
-      manifest = {
-        ...base,
-        contractVersion: contract?.version ?? 0,
-        rowsRead: 0,
-        rowsCurated: 0,
-        rowsQuarantined: 0,
-        rejections: [],
-        partitions: [],
-        fileError: read.fileError,
-        ingestedAt,
-      };
-    } else {
-      const { source } = read;
-      if (!contract && !source.headerError) {
-        contract = await inferContract(duck, {
-          dataset,
-          table: source.table,
-          names: source.names,
-          primaryKeys: await primaryKeys(catalog, dataset),
-        });
-        await catalog.putContract(contract);
-      }
-      const checked = await check(duck, key, source, contract, table('checked'));
-      const target: OutputTarget = { duck, store, dataset, sourceId, dir };
-      const curated =
-        contract && !checked.fileError
-          ? await writeCurated(target, contract, checked.table, table('curated'), ingestedAt.slice(0, 10))
-          : { partitions: [], rows: 0 };
-      const quarantine = await writeQuarantine(target, {
-        checked: checked.table,
-        source: source.table,
-        names: source.names,
-        unreadable: source.unreadable,
-        lines: source.lines,
-      });
-      rejectedSample = quarantine.sample;
-      manifest = {
-        ...base,
-        contractVersion: contract?.version ?? 0,
-        rowsRead: source.rows + source.unreadable.length,
-        rowsCurated: curated.rows,
-        rowsQuarantined: quarantine.rows,
-        rejections: await countRejections(duck, checked.table, source.unreadable),
-        partitions: curated.partitions,
-        ...(checked.fileError ? { fileError: checked.fileError } : {}),
-        ingestedAt,
-      };
-    }
+    const outcome =
+      'fileError' in read
+        ? unreadFile(read.fileError, await catalog.getContract(dataset))
+        : await ingestRows(deps, read.source, {
+            key,
+            dataset,
+            sourceId,
+            dir,
+            snapshotDate: ingestedAt.slice(0, 10),
+            table,
+          });
+    const manifest: Manifest = {
+      dataset,
+      sourceId,
+      sourceKey: key,
+      sourceEtag: info.etag,
+      checksum,
+      ...outcome.counts,
+      ingestedAt,
+    };
     await writeManifest(store, manifest);
     await removeSuperseded(store, manifest, earlier);
-    return { manifest, rejectedSample };
+    return { manifest, rejectedSample: outcome.sample };
   } finally {
     for (const t of tables.reverse()) await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(t)}`);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** What the manifest says about the rows, and the first rejections. */
+interface Outcome {
+  counts: Omit<
+    Manifest,
+    'dataset' | 'sourceId' | 'sourceKey' | 'sourceEtag' | 'checksum' | 'ingestedAt'
+  >;
+  sample: RejectedSample[];
+}
+
+/** A file with no rows to read (empty, header only, not parseable): nothing but its error. */
+function unreadFile(fileError: string, contract: Contract | undefined): Outcome {
+  return {
+    counts: {
+      contractVersion: contract?.version ?? 0,
+      rowsRead: 0,
+      rowsCurated: 0,
+      rowsQuarantined: 0,
+      rejections: [],
+      partitions: [],
+      fileError,
+    },
+    sample: [],
+  };
+}
+
+/**
+ * The rows: the catalog's contract (inferred and kept on first sight), every row checked,
+ * the good ones curated, the others quarantined.
+ */
+async function ingestRows(
+  deps: IngestDeps,
+  source: Source,
+  at: {
+    key: string;
+    dataset: string;
+    sourceId: string;
+    dir: string;
+    snapshotDate: string;
+    table: (what: string) => string;
+  },
+): Promise<Outcome> {
+  const { store, catalog, duck } = deps;
+  let contract = await catalog.getContract(at.dataset);
+  if (!contract && !source.headerError) {
+    contract = await inferContract(duck, {
+      dataset: at.dataset,
+      table: source.table,
+      names: source.names,
+      primaryKeys: await primaryKeys(catalog, at.dataset),
+    });
+    await catalog.putContract(contract);
+  }
+  const checked = await check(duck, at.key, source, contract, at.table('checked'));
+  const target: OutputTarget = {
+    duck,
+    store,
+    dataset: at.dataset,
+    sourceId: at.sourceId,
+    dir: at.dir,
+  };
+  const curated =
+    contract && !checked.fileError
+      ? await writeCurated(target, contract, checked.table, at.table('curated'), at.snapshotDate)
+      : { partitions: [], rows: 0 };
+  const quarantine = await writeQuarantine(target, {
+    checked: checked.table,
+    source: source.table,
+    names: source.names,
+    unreadable: source.unreadable,
+    lines: source.lines,
+  });
+  return {
+    counts: {
+      contractVersion: contract?.version ?? 0,
+      rowsRead: source.rows + source.unreadable.length,
+      rowsCurated: curated.rows,
+      rowsQuarantined: quarantine.rows,
+      rejections: await countRejections(duck, checked.table, source.unreadable),
+      partitions: curated.partitions,
+      ...(checked.fileError ? { fileError: checked.fileError } : {}),
+    },
+    sample: quarantine.sample,
+  };
 }
 
 /** The whole file is rejected (header, missing column) or its rows are checked one by one. */

@@ -98,7 +98,11 @@ async function countPhysicalLines(path: string): Promise<number> {
  * record. As in DuckDB, a quote opens a quoted value only at the start of a field (`5"` is
  * text), and a quote right after a closing quote is an escaped one (`""`).
  */
-async function scanRecords(path: string, delimiter: number, rejected: Set<number>): Promise<LineMap> {
+async function scanRecords(
+  path: string,
+  delimiter: number,
+  rejected: Set<number>,
+): Promise<LineMap> {
   const jumps: Jump[] = [];
   const readerToPhysical = new Map<number, number>();
   let physical = 1;

@@ -1,5 +1,5 @@
 import type { BlobStore, Manifest } from '#platform/ports.ts';
-import { lakeKeys } from './write-outputs.ts';
+import { lakeKeys } from './lake-keys.ts';
 
 /** The manifests of earlier ingests of the same lake key (any version of the file). */
 export async function manifestsOfKey(

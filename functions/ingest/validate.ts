@@ -89,10 +89,13 @@ export async function validateRows(
     };
   });
   const values = columns.map(({ source: s, value }) =>
-    s === undefined ? `CAST(NULL AS VARCHAR) AS ${value}` : `NULLIF(trim(${quoteIdent(s)}), '') AS ${value}`,
+    s === undefined
+      ? `CAST(NULL AS VARCHAR) AS ${value}`
+      : `NULLIF(trim(${quoteIdent(s)}), '') AS ${value}`,
   );
   const typed = columns.map(
-    ({ contract: c, value, typed: t }) => `CAST(${parseAs(c.type, value)} AS ${SQL_TYPES[c.type]}) AS ${t}`,
+    ({ contract: c, value, typed: t }) =>
+      `CAST(${parseAs(c.type, value)} AS ${SQL_TYPES[c.type]}) AS ${t}`,
   );
   const duplicates = columns
     .filter((c) => c.unique)
@@ -131,18 +134,25 @@ function problemOf(
   const problem = (kind: string) => `{'column': ${quoteLiteral(c.name)}, 'kind': ${kind}}`;
   const rules: string[] = [];
   rules.push(`WHEN ${v} IS NULL THEN ${required ? problem(quoteLiteral(REQUIRED_EMPTY)) : 'NULL'}`);
-  if (c.type !== 'string') rules.push(`WHEN ${t} IS NULL THEN ${problem(notParsedReason(c.type, v))}`);
+  if (c.type !== 'string')
+    rules.push(`WHEN ${t} IS NULL THEN ${problem(notParsedReason(c.type, v))}`);
   const checks = c.checks ?? {};
   const numeric = c.type === 'integer' || c.type === 'double';
   if (numeric && checks.min !== undefined && Number.isFinite(checks.min)) {
-    rules.push(`WHEN ${t} < ${checks.min} THEN ${problem(quoteLiteral(`below the minimum ${checks.min}`))}`);
+    rules.push(
+      `WHEN ${t} < ${checks.min} THEN ${problem(quoteLiteral(`below the minimum ${checks.min}`))}`,
+    );
   }
   if (numeric && checks.max !== undefined && Number.isFinite(checks.max)) {
-    rules.push(`WHEN ${t} > ${checks.max} THEN ${problem(quoteLiteral(`above the maximum ${checks.max}`))}`);
+    rules.push(
+      `WHEN ${t} > ${checks.max} THEN ${problem(quoteLiteral(`above the maximum ${checks.max}`))}`,
+    );
   }
   if (checks.allowed && checks.allowed.length > 0) {
     const allowed = checks.allowed.map(quoteLiteral).join(', ');
-    rules.push(`WHEN ${v} NOT IN (${allowed}) THEN ${problem(quoteLiteral(`not one of the allowed values (${checks.allowed.join(', ')})`))}`);
+    rules.push(
+      `WHEN ${v} NOT IN (${allowed}) THEN ${problem(quoteLiteral(`not one of the allowed values (${checks.allowed.join(', ')})`))}`,
+    );
   }
   if (checks.pattern) {
     rules.push(
@@ -150,7 +160,9 @@ function problemOf(
     );
   }
   if (unique) {
-    rules.push(`WHEN dup_${v} > 1 THEN ${problem(quoteLiteral('duplicate value (an earlier row has it)'))}`);
+    rules.push(
+      `WHEN dup_${v} > 1 THEN ${problem(quoteLiteral('duplicate value (an earlier row has it)'))}`,
+    );
   }
   return `CASE ${rules.join(' ')} END`;
 }

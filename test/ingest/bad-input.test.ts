@@ -163,15 +163,18 @@ describe('bad inputs', () => {
     }
   });
 
-  it.each(CORPUS)('$file: rows read = curated + quarantined, counted in the lake', async ({ file }) => {
-    const m = manifests.get(file)!;
-    const counts = await accounting(lake, m);
-    expect(counts.curated + counts.quarantined).toBe(counts.read);
-    expect(counts.curated).toBe(counts.manifestCurated);
-    expect(counts.quarantined).toBe(counts.manifestQuarantined);
-    const rejections = m.rejections.reduce((sum, r) => sum + r.rows, 0);
-    expect(rejections).toBeGreaterThanOrEqual(m.rowsQuarantined);
-  });
+  it.each(CORPUS)(
+    '$file: rows read = curated + quarantined, counted in the lake',
+    async ({ file }) => {
+      const m = manifests.get(file)!;
+      const counts = await accounting(lake, m);
+      expect(counts.curated + counts.quarantined).toBe(counts.read);
+      expect(counts.curated).toBe(counts.manifestCurated);
+      expect(counts.quarantined).toBe(counts.manifestQuarantined);
+      const rejections = m.rejections.reduce((sum, r) => sum + r.rows, 0);
+      expect(rejections).toBeGreaterThanOrEqual(m.rowsQuarantined);
+    },
+  );
 
   it('keeps the values of a rejected row as the file has them', async () => {
     const [row] = await lake.quarantineOf(manifests.get('non-numeric.csv')!);
@@ -192,11 +195,16 @@ describe('bad inputs', () => {
   });
 
   it('aggregates rejections by column and reason in the manifest', () => {
-    expect(manifests.get('non-numeric.csv')!.rejections).toEqual([
-      { column: 'quantity', reason: 'not a number', rows: 1 },
-      { column: 'quantity', reason: 'not a whole number', rows: 1 },
-      { column: 'amount', reason: 'not a number', rows: 1 },
-    ].sort((a, b) => b.rows - a.rows || a.column.localeCompare(b.column) || a.reason.localeCompare(b.reason)));
+    expect(manifests.get('non-numeric.csv')!.rejections).toEqual(
+      [
+        { column: 'quantity', reason: 'not a number', rows: 1 },
+        { column: 'quantity', reason: 'not a whole number', rows: 1 },
+        { column: 'amount', reason: 'not a number', rows: 1 },
+      ].sort(
+        (a, b) =>
+          b.rows - a.rows || a.column.localeCompare(b.column) || a.reason.localeCompare(b.reason),
+      ),
+    );
   });
 
   it('still curates the good rows of a file with bad ones, typed', async () => {

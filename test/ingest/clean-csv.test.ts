@@ -172,13 +172,20 @@ describe('kinds and partitions of the demo shapes', () => {
   it('entities get a snapshot partition named by the clock date', async () => {
     const csv =
       'customer_id,company_name,industry,signup_date,lifetime_value\n' +
-      Array.from({ length: 30 }, (_, i) =>
-        `C${100 + i},Company ${i},${['retail', 'tech', 'health'][i % 3]},2023-0${1 + (i % 9)}-01,${1000 + i * 10}.5`,
+      Array.from(
+        { length: 30 },
+        (_, i) =>
+          `C${100 + i},Company ${i},${['retail', 'tech', 'health'][i % 3]},2023-0${1 + (i % 9)}-01,${1000 + i * 10}.5`,
       ).join('\n') +
       '\n';
     const { manifest } = await lake.ingest('incoming/customer_profiles/customers.csv', csv);
     const contract = await lake.catalog.getContract('customer_profiles');
-    expect(contract).toMatchObject({ kind: 'entities', partition: 'snapshot', primaryKey: 'customer_id', timeColumn: 'signup_date' });
+    expect(contract).toMatchObject({
+      kind: 'entities',
+      partition: 'snapshot',
+      primaryKey: 'customer_id',
+      timeColumn: 'signup_date',
+    });
     expect(manifest.partitions).toEqual(['snapshot=2025-01-15']);
     const rows = await lake.curated('customer_profiles', 'count(*) AS n, min(snapshot) AS s');
     expect(rows).toEqual([{ n: 30, s: '2025-01-15' }]);

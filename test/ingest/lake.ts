@@ -17,6 +17,8 @@ export function fixedClock(iso = '2025-01-15T10:00:00.000Z'): Clock & { set(iso:
 
 export interface TestLake {
   root: string;
+  /** Scratch folder given to ingest. */
+  workDir: string;
   store: BlobStore;
   catalog: Catalog;
   duck: DuckDb;
@@ -52,10 +54,14 @@ export async function testLake(): Promise<TestLake> {
   const clock = fixedClock();
   const ingest = async (key: string, body: string | Uint8Array, dataset?: string) => {
     await store.put(key, body);
-    return ingestObject({ store, catalog, duck, clock, workDir }, { key, ...(dataset ? { dataset } : {}) });
+    return ingestObject(
+      { store, catalog, duck, clock, workDir },
+      { key, ...(dataset ? { dataset } : {}) },
+    );
   };
   return {
     root,
+    workDir,
     store,
     catalog,
     duck,
@@ -69,7 +75,9 @@ export async function testLake(): Promise<TestLake> {
       ),
     curatedRowsOf: async (m) => {
       if (m.partitions.length === 0) return 0;
-      const files = m.partitions.map((p) => quoteLiteral(join(root, 'curated', m.dataset, p, `${m.sourceId}.parquet`)));
+      const files = m.partitions.map((p) =>
+        quoteLiteral(join(root, 'curated', m.dataset, p, `${m.sourceId}.parquet`)),
+      );
       const [row] = await duck.all(`SELECT count(*) AS n FROM read_parquet([${files.join(', ')}])`);
       return Number(row?.['n']);
     },
@@ -96,5 +104,11 @@ export async function testLake(): Promise<TestLake> {
 export async function accounting(lake: TestLake, m: Manifest) {
   const curated = await lake.curatedRowsOf(m);
   const quarantined = (await lake.quarantineOf(m)).length;
-  return { read: m.rowsRead, curated, quarantined, manifestCurated: m.rowsCurated, manifestQuarantined: m.rowsQuarantined };
+  return {
+    read: m.rowsRead,
+    curated,
+    quarantined,
+    manifestCurated: m.rowsCurated,
+    manifestQuarantined: m.rowsQuarantined,
+  };
 }

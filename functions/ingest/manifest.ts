@@ -1,0 +1,42 @@
+import type { DuckDb } from '#platform/duckdb/duckdb.ts';
+import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import type { BlobStore, Manifest } from '#platform/ports.ts';
+import { lakeKeys } from './lake-keys.ts';
+import type { UnreadableRecord } from './read-source.ts';
+
+/** Rejections by column and reason (the reason without the value, so that they add up). */
+export async function countRejections(
+  duck: DuckDb,
+  checked: string,
+  unreadable: readonly UnreadableRecord[],
+): Promise<Manifest['rejections']> {
+  const counted = await duck.all(
+    `SELECT p['column'] AS "column", p['kind'] AS reason, count(*) AS "rows"
+       FROM (SELECT unnest(__problems) AS p FROM ${quoteIdent(checked)}) GROUP BY ALL`,
+  );
+  const all = new Map<string, { column: string; reason: string; rows: number }>();
+  for (const r of counted) {
+    const column = String(r['column']);
+    const reason = String(r['reason']);
+    all.set(`${column}\0${reason}`, { column, reason, rows: Number(r['rows']) });
+  }
+  for (const u of unreadable) {
+    const id = `${u.column}\0${u.kind}`;
+    const entry = all.get(id) ?? { column: u.column, reason: u.kind, rows: 0 };
+    entry.rows += 1;
+    all.set(id, entry);
+  }
+  return [...all.values()].sort(
+    (x, y) =>
+      y.rows - x.rows || x.column.localeCompare(y.column) || x.reason.localeCompare(y.reason),
+  );
+}
+
+/** The manifest, written last: its presence says that the outputs it lists are complete. */
+export async function writeManifest(store: BlobStore, manifest: Manifest): Promise<void> {
+  await store.put(
+    lakeKeys.manifest(manifest.dataset, manifest.sourceId),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+    'application/json',
+  );
+}

@@ -1,0 +1,134 @@
+import type { DuckDb } from '#platform/duckdb/duckdb.ts';
+import { quoteIdent, quoteLiteral } from '#platform/duckdb/duckdb.ts';
+import { nameColumns } from './column-names.ts';
+import { parseFirstRecord, readCsvHeader } from './csv-header.ts';
+import { csvLineMap, type LineMap } from './line-numbers.ts';
+import type { ReadResult, UnreadableRecord } from './read-source.ts';
+
+/**
+ * CSV and TSV: the header parsed here (delimiter, names), the rows by DuckDB's `read_csv`
+ * with every column VARCHAR (nothing lost to DuckDB's own casting) under positional names
+ * `c0`, `c1`, ... Records that do not split into the header's fields go to a rejects table
+ * and become unreadable records (quarantined whole, with DuckDB's reason made plain).
+ */
+export async function readCsv(
+  duck: DuckDb,
+  key: string,
+  path: string,
+  table: string,
+  tsv: boolean,
+  scratch: (what: string) => string,
+): Promise<ReadResult> {
+  const header = await readCsvHeader(path, tsv);
+  if (header.kind === 'empty') return { fileError: `${key} is empty: no header and no rows` };
+  if (header.kind === 'blank-first-line') {
+    return { fileError: `${key}: line 1 is blank; the header must be on line 1` };
+  }
+  if (header.kind === 'unterminated') {
+    return {
+      fileError: `${key}: the header (line 1) does not end: a quote is left open, or it is longer than 1 MB`,
+    };
+  }
+  const { delimiter, names: rawNames } = header;
+  const rejects = scratch('rejects');
+  const scans = scratch('scans');
+  const columns = rawNames.map((_, i) => `${quoteLiteral(`c${i}`)}: 'VARCHAR'`).join(', ');
+  await duck.run(
+    `CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_csv(${quoteLiteral(path)},
+       delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = true,
+       auto_detect = false, columns = {${columns}},
+       store_rejects = true, rejects_table = ${quoteLiteral(rejects)}, rejects_scan = ${quoteLiteral(scans)})`,
+  );
+  const [{ rows }] = (await duck.all(`SELECT count(*) AS rows FROM ${quoteIdent(table)}`)) as [
+    { rows: number },
+  ];
+  const rejected = await duck.all(
+    `SELECT line, first(column_name ORDER BY column_idx) AS column_name,
+            first(error_type ORDER BY column_idx) AS error_type, first(csv_line) AS csv_line,
+            first(error_message ORDER BY column_idx) AS message
+       FROM ${quoteIdent(rejects)} GROUP BY line ORDER BY line`,
+  );
+  await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects)}`);
+  await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(scans)}`);
+  const named = nameColumns(key, rawNames);
+  const unreadable = rejected.map((r) => unreadableRecord(r, named.names, delimiter));
+  if (rows === 0 && unreadable.length === 0) {
+    return { fileError: `${key} has a header but no data rows` };
+  }
+  let map: Promise<LineMap> | undefined;
+  return {
+    source: {
+      format: 'csv',
+      table,
+      header: rawNames,
+      ...named,
+      rows,
+      unreadable,
+      lines: () =>
+        (map ??= csvLineMap(
+          path,
+          delimiter,
+          rows,
+          unreadable.map((u) => u.readerLine),
+        )),
+    },
+  };
+}
+
+function unreadableRecord(
+  r: Record<string, unknown>,
+  names: string[],
+  delimiter: string,
+): UnreadableRecord {
+  const raw = stripNewline(r['csv_line']);
+  const expected = names.length;
+  // DuckDB stops counting at one field too many; the record's own fields say how many.
+  const found = raw === null ? '?' : (parseFirstRecord(raw, delimiter)?.length ?? '?');
+  // DuckDB names the column it was reading as `c<index>` (our names for the table).
+  const at = /^c(\d+)$/.exec(String(r['column_name']))?.[1];
+  const column = at === undefined ? '(row)' : (names[Number(at)] ?? '(row)');
+  const base = { readerLine: Number(r['line']), raw };
+  switch (r['error_type']) {
+    case 'MISSING COLUMNS':
+      return {
+        ...base,
+        column: typeof found === 'number' ? (names[found] ?? column) : column,
+        kind: 'too few fields',
+        reason: `too few fields: expected ${expected}, found ${found}`,
+      };
+    case 'TOO MANY COLUMNS':
+      return {
+        ...base,
+        column: `field ${expected + 1}`,
+        kind: 'too many fields',
+        reason: `too many fields: expected ${expected}, found ${found}`,
+      };
+    case 'UNQUOTED VALUE':
+      return {
+        ...base,
+        column,
+        kind: 'badly quoted value',
+        reason: 'badly quoted value: a quote is not closed, or text follows the closing quote',
+      };
+    case 'INVALID ENCODING':
+      return {
+        ...base,
+        column,
+        kind: 'not UTF-8 text',
+        reason: 'not UTF-8 text: save the file as UTF-8',
+      };
+    case 'LINE SIZE OVER MAXIMUM':
+      return {
+        ...base,
+        column: '(row)',
+        kind: 'line too long',
+        reason: 'line too long for the reader (over 2 MB)',
+      };
+    default:
+      return { ...base, column, kind: 'unreadable', reason: String(r['message']) };
+  }
+}
+
+function stripNewline(value: unknown): string | null {
+  return typeof value === 'string' ? value.replace(/^[\r\n]+|[\r\n]+$/g, '') : null;
+}
