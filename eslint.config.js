@@ -13,7 +13,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name=/^(only|skip)$/]",
+          selector:
+            'CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name=/^(only|skip)$/]',
           message: 'Focused or skipped tests hide the rest of the suite.',
         },
       ],
@@ -24,7 +25,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Domain code receives config; it never reads process.env.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Domain code receives config; it never reads process.env.',
+        },
       ],
     },
   },

@@ -11,7 +11,8 @@ import { runReportWorkflow } from '#cli/local-workflow.ts';
 import { ingestFiles } from '#cli/ingest-files.ts';
 import { consoleProgress } from '#cli/progress.ts';
 import { writeDemo } from '#demo/generate.ts';
-import { openDuckDb, quoteLiteral } from '#platform/duckdb/duckdb.ts';
+import { openDuckDb } from '#platform/duckdb/duckdb.ts';
+import { quoteLiteral } from '#query/sql.ts';
 import { localRuntime } from '#platform/local/runtime.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);

@@ -71,7 +71,9 @@ export const CONTEXT_PREFIX = 'insights:';
 
 const EMAIL = /^[^\s@,]+@([a-z0-9-]+\.)+[a-z]{2,}$/i;
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-const RETENTION_DAYS = new Set(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
+const RETENTION_DAYS = new Set(
+  Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'),
+);
 
 /** Reads and validates the `insights:*` context; an unknown key is an error, not a silent default. */
 export function readConfig(node: Node): InsightsConfig {
@@ -105,15 +107,34 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
   };
   const problems: string[] = [];
   const check = (ok: boolean, message: string) => ok || problems.push(message);
-  check(/^(cron|rate|at)\(.+\)$/.test(config.schedule), `schedule must be a Scheduler expression like cron(0 6 ? * MON *), got "${config.schedule}"`);
-  check(isTimeZone(config.scheduleTimeZone), `scheduleTimeZone must be an IANA zone, got "${config.scheduleTimeZone}"`);
+  check(
+    /^(cron|rate|at)\(.+\)$/.test(config.schedule),
+    `schedule must be a Scheduler expression like cron(0 6 ? * MON *), got "${config.schedule}"`,
+  );
+  check(
+    isTimeZone(config.scheduleTimeZone),
+    `scheduleTimeZone must be an IANA zone, got "${config.scheduleTimeZone}"`,
+  );
   check(config.recipients.length > 0, 'recipients must list at least one address');
-  for (const r of config.recipients) check(EMAIL.test(r), `recipient "${r}" is not an email address`);
+  for (const r of config.recipients)
+    check(EMAIL.test(r), `recipient "${r}" is not an email address`);
   check(EMAIL.test(config.mailFrom), `mailFrom "${config.mailFrom}" is not an email address`);
-  check(config.bytesScannedCutoffPerQuery >= 10 * 1024 ** 2, 'bytesScannedCutoffPerQuery must be at least 10 MB (Athena minimum)');
-  check(config.reportLinkDays >= 1 && config.reportLinkDays <= 7, 'reportLinkDays must be 1-7 (presigned URLs last at most 7 days)');
-  check((LOG_LEVELS as readonly string[]).includes(config.logLevel), `logLevel must be one of ${LOG_LEVELS.join(', ')}`);
-  check(RETENTION_DAYS.has(config.logRetentionDays), `logRetentionDays must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, ...)`);
+  check(
+    config.bytesScannedCutoffPerQuery >= 10 * 1024 ** 2,
+    'bytesScannedCutoffPerQuery must be at least 10 MB (Athena minimum)',
+  );
+  check(
+    config.reportLinkDays >= 1 && config.reportLinkDays <= 7,
+    'reportLinkDays must be 1-7 (presigned URLs last at most 7 days)',
+  );
+  check(
+    (LOG_LEVELS as readonly string[]).includes(config.logLevel),
+    `logLevel must be one of ${LOG_LEVELS.join(', ')}`,
+  );
+  check(
+    RETENTION_DAYS.has(config.logRetentionDays),
+    `logRetentionDays must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, ...)`,
+  );
   check(config.athenaResultsDays >= 1, 'athenaResultsDays must be at least 1');
   if (problems.length > 0) throw new Error(`Invalid insights context:\n- ${problems.join('\n- ')}`);
   return config;
@@ -132,7 +153,8 @@ function int(raw: Record<string, unknown>, key: keyof InsightsConfig): number {
   const value = raw[key] ?? DEFAULT_CONFIG[key];
   // `-c key=value` always gives a string.
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new Error(`${CONTEXT_PREFIX}${key} must be an integer`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n))
+    throw new Error(`${CONTEXT_PREFIX}${key} must be an integer`);
   return n;
 }
 
@@ -140,7 +162,9 @@ function list(raw: Record<string, unknown>, key: keyof InsightsConfig): string[]
   const value = raw[key] ?? DEFAULT_CONFIG[key];
   const items = typeof value === 'string' ? value.split(',') : value;
   if (!Array.isArray(items) || !items.every((v) => typeof v === 'string')) {
-    throw new Error(`${CONTEXT_PREFIX}${key} must be a list of strings or a comma-separated string`);
+    throw new Error(
+      `${CONTEXT_PREFIX}${key} must be a list of strings or a comma-separated string`,
+    );
   }
   return items.map((v) => v.trim()).filter((v) => v.length > 0);
 }

@@ -15,7 +15,8 @@ export function buildInsightsApp(props: InsightsAppProps = {}): { app: App; stac
   const app = new App(props);
   const stack = new InsightsStack(app, STACK_NAME, {
     config: readConfig(app.node),
-    description: 'serverless-insights: business data files in, a report out (S3, Lambda, Athena, Step Functions)',
+    description:
+      'serverless-insights: business data files in, a report out (S3, Lambda, Athena, Step Functions)',
   });
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

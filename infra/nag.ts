@@ -17,7 +17,11 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
  * (`AwsSolutions-IAM5[Resource::<LakeBucket1234.Arn>/curated/*]`), so no other wildcard on
  * the same role is acknowledged with it.
  */
-export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: string, reason: string): void {
+export function acknowledgeWildcardResource(
+  scope: IConstruct,
+  resourceArn: string,
+  reason: string,
+): void {
   const finding = flattenCfnReference(Stack.of(scope).resolve(resourceArn));
   acknowledge(scope, `IAM5[Resource::${finding}]`, reason);
 }

@@ -10,4 +10,5 @@ export const WORKFLOW_DEFINITION_PATH = join(REPO_ROOT, 'functions', 'workflow',
 /** The Lambda handlers, one file per function, each exporting `handler`. */
 export type HandlerName = 'ingest' | 'plan' | 'aggregate' | 'analyze' | 'assemble' | 'notify';
 
-export const handlerEntry = (name: HandlerName): string => join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`);
+export const handlerEntry = (name: HandlerName): string =>
+  join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`);

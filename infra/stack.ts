@@ -23,7 +23,7 @@ export class InsightsStack extends Stack {
   readonly workflow: ReportWorkflow;
   readonly ingest: Ingest;
   readonly schedule: ReportSchedule;
-  /** The environment contract every handler reads (plus STATE_MACHINE_ARN for ingest). */
+  /** The environment every function gets (see Notify and Ingest for the rest of the contract). */
   readonly functionEnvironment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: InsightsStackProps) {
@@ -36,17 +36,14 @@ export class InsightsStack extends Stack {
       athenaResultsExpiration: Duration.days(config.athenaResultsDays),
     });
 
-    // A fixed, readable name: operators edit this parameter to change who is told.
-    const recipientsParameterName = `/${this.stackName}/recipients`;
-    // One contract for all functions, so a shared config loader can require every key; what a
-    // function may actually touch is decided by its grants, not by its environment.
+    // What every function gets. The rest of the contract goes only where it is used (mail
+    // settings to notify, STATE_MACHINE_ARN to ingest): the AWS runtime acts on what it finds,
+    // e.g. it reads the recipients parameter at cold start when RECIPIENTS_PARAMETER is set,
+    // which only notify may do.
     this.functionEnvironment = {
       LAKE_BUCKET: this.lake.bucket.bucketName,
       GLUE_DATABASE: this.lake.databaseName,
       ATHENA_WORKGROUP: this.lake.workGroupName,
-      RECIPIENTS_PARAMETER: recipientsParameterName,
-      MAIL_FROM: config.mailFrom,
-      REPORT_LINK_DAYS: String(config.reportLinkDays),
     };
     const settings: FunctionSettings = {
       environment: this.functionEnvironment,
@@ -57,9 +54,11 @@ export class InsightsStack extends Stack {
     this.notify = new Notify(this, 'Notify', {
       lake: this.lake,
       settings,
-      recipientsParameterName,
+      // A fixed, readable name: operators edit this parameter to change who is told.
+      recipientsParameterName: `/${this.stackName}/recipients`,
       recipients: config.recipients,
       mailFrom: config.mailFrom,
+      reportLinkDays: config.reportLinkDays,
     });
     this.workflow = new ReportWorkflow(this, 'Workflow', {
       lake: this.lake,

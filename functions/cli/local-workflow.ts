@@ -34,7 +34,8 @@ export function localDefinition(): Record<string, unknown> {
 
 export interface WorkflowRun {
   runId: string;
-  trigger: string;
+  /** What started the run; a run started with no input at all is a manual one. */
+  trigger?: string;
   /** Called as states start and end, for progress output. */
   onProgress?: (message: string) => void;
   /** Retry pauses locally, in ms (the definition's are seconds, meant for AWS). @default 50 */
@@ -76,24 +77,20 @@ export async function runReportWorkflow(
   };
   const pause = run.retryPauseMs ?? 50;
   const machine = new StateMachine(localDefinition() as never);
-  const execution = machine.run(
-    { trigger: run.trigger },
-    {
-      overrides: {
-        taskResourceLocalHandlers: local,
-        retryIntervalOverrides: Object.fromEntries(
-          Object.keys(local).map((state) => [state, pause]),
-        ),
-      },
-      context: {
-        Execution: {
-          Name: run.runId,
-          Input: { trigger: run.trigger },
-          StartTime: runtime.clock.now().toISOString(),
-        },
+  const input: Record<string, string> = run.trigger === undefined ? {} : { trigger: run.trigger };
+  const execution = machine.run(input, {
+    overrides: {
+      taskResourceLocalHandlers: local,
+      retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((state) => [state, pause])),
+    },
+    context: {
+      Execution: {
+        Name: run.runId,
+        Input: input,
+        StartTime: runtime.clock.now().toISOString(),
       },
     },
-  );
+  });
   const progress = (async () => {
     if (!run.onProgress) return;
     for await (const event of execution.eventLogs) {

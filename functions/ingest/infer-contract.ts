@@ -1,5 +1,5 @@
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent } from '#query/sql.ts';
 import type { ColumnContract, ColumnRole, Contract, DatasetKind } from '#platform/ports.ts';
 import { inferType, profileAggregates, shapeOf, type ColumnProfile } from './column-types.ts';
 

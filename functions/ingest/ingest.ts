@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent } from '#query/sql.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
 import type { BlobStore, Catalog, Clock, Contract, Manifest } from '#platform/ports.ts';
@@ -179,9 +179,12 @@ async function ingestRows(
     unreadable: source.unreadable,
     lines: source.lines,
   });
+  const known = new Set(contract?.columns.map((c) => c.name));
+  const ignored = contract ? source.names.filter((n) => !known.has(n)) : [];
   return {
     counts: {
       contractVersion: contract?.version ?? 0,
+      ...(ignored.length ? { ignoredColumns: ignored } : {}),
       rowsRead: source.rows + source.unreadable.length,
       rowsCurated: curated.rows,
       rowsQuarantined: quarantine.rows,

@@ -1,5 +1,5 @@
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent } from '#query/sql.ts';
 import type { BlobStore, Manifest } from '#platform/ports.ts';
 import { lakeKeys } from './lake-keys.ts';
 import type { UnreadableRecord } from './read-source.ts';

@@ -1,5 +1,5 @@
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteIdent, quoteLiteral } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { nameColumns } from './column-names.ts';
 import { parseFirstRecord, readCsvHeader } from './csv-header.ts';
 import { csvLineMap, type LineMap } from './line-numbers.ts';

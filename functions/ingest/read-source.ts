@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
 import type { LineMap } from './line-numbers.ts';
 import { readCsv } from './read-csv.ts';
 import { readTyped } from './read-typed.ts';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteIdent, quoteLiteral } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { nameColumns } from './column-names.ts';
 import { recordNumbers } from './line-numbers.ts';
 import type { ReadResult } from './read-source.ts';

@@ -1,5 +1,5 @@
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteIdent, quoteLiteral } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
 import type { ColumnContract, ColumnType, Contract } from '#platform/ports.ts';
 import { notParsedReason, parseAs } from './column-types.ts';

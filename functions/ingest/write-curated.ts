@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { DuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteIdent, quoteLiteral } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { ConfigError } from '#platform/errors.ts';
 import type { BlobStore, Contract } from '#platform/ports.ts';
 import { lakeKeys } from './lake-keys.ts';

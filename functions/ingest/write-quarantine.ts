@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import { quoteIdent } from '#query/sql.ts';
 import { lakeKeys } from './lake-keys.ts';
 import type { LineMap } from './line-numbers.ts';
 import type { UnreadableRecord } from './read-source.ts';

@@ -63,6 +63,18 @@ export interface Mailer {
   send(mail: Mail): Promise<string>;
 }
 
+/**
+ * The embedded engine (DuckDB) that ingest runs in both runtimes: it reads raw files and
+ * writes Parquet in the local scratch folder.
+ */
+export interface DuckDb {
+  /** Runs statements that return nothing worth reading (DDL, COPY). */
+  run(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as plain JSON-safe objects. */
+  all(sql: string): Promise<Row[]>;
+  close(): void;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -121,6 +133,8 @@ export interface Manifest {
   /** Rejections counted by column and reason, for the report's data-quality section. */
   rejections: { column: string; reason: string; rows: number }[];
   partitions: string[];
+  /** Columns of the file that the dataset's contract does not have: not curated (yet). */
+  ignoredColumns?: string[];
   /** A problem with the whole file (missing column, empty file): every row is quarantined. */
   fileError?: string;
   ingestedAt: string;

@@ -1,4 +1,4 @@
-import type { DuckDb } from './duckdb/duckdb.ts';
+import type { DuckDb } from './ports.ts';
 import type { BlobStore, Catalog, Clock, Mailer, QueryEngine } from './ports.ts';
 
 /**

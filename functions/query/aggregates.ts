@@ -1,5 +1,5 @@
 import type { ColumnContract, Contract, QueryEngine, Row } from '#platform/ports.ts';
-import { quoteIdent } from '#platform/duckdb/duckdb.ts';
+import { quoteIdent } from '#query/sql.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
 import { monthKey, quantile } from './dialect.ts';
 

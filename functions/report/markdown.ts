@@ -176,6 +176,14 @@ function dataAnalyzed(m: ReportModel): string {
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
   );
   const quarantine = m.datasets.filter((d) => d.rowsQuarantined > 0).map(quarantineSection);
+  const ignored = m.datasets.flatMap((d) =>
+    d.files
+      .filter((f) => f.ignoredColumns?.length)
+      .map(
+        (f) =>
+          `- \`${cell(f.sourceKey)}\` has columns that ${cell(d.dataset)}'s contract lacks, not analysed: ${f.ignoredColumns!.map(cell).join(', ')}.`,
+      ),
+  );
   const skipped = m.skippedDatasets.length
     ? [
         '',
@@ -189,6 +197,7 @@ function dataAnalyzed(m: ReportModel): string {
     '',
     overview,
     ...skipped,
+    ...(ignored.length ? ['', ...ignored] : []),
     ...(quarantine.length
       ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])]
       : []),

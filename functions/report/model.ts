@@ -22,6 +22,7 @@ export interface DatasetSection {
     rowsCurated: number;
     rowsQuarantined: number;
     fileError?: string;
+    ignoredColumns?: string[];
   }[];
   rowsRead: number;
   rowsCurated: number;

@@ -120,6 +120,7 @@ async function datasetSection(
       rowsCurated: i.rowsCurated,
       rowsQuarantined: i.rowsQuarantined,
       ...(i.fileError ? { fileError: i.fileError } : {}),
+      ...(i.ignoredColumns ? { ignoredColumns: i.ignoredColumns } : {}),
     })),
     rowsRead: sum(d.inputs.map((i) => i.rowsRead)),
     rowsCurated: sum(d.inputs.map((i) => i.rowsCurated)),

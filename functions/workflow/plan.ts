@@ -19,6 +19,7 @@ export interface InputSummary {
   rowsQuarantined: number;
   rejections: Manifest['rejections'];
   fileError?: string;
+  ignoredColumns?: string[];
   quarantineKey: string;
 }
 
@@ -39,10 +40,12 @@ export interface RunPlan {
   analyses: AnalysisTask[];
 }
 
+/** What the Plan state passes: the execution's name and start, and the execution input. */
 export interface PlanInput {
   runId: string;
   startedAt: string;
-  trigger: string;
+  /** `{ "trigger": "schedule" }` from the scheduler; anything, or nothing, from a manual start. */
+  input?: { trigger?: unknown };
 }
 
 /** The Plan state's output: small, because Step Functions payloads stop at 256 KB. */
@@ -73,7 +76,15 @@ export async function planRun(
     datasets.push({ dataset, contract, measures, inputs });
   }
   const analyses = datasets.flatMap(analysesFor);
-  const plan: RunPlan = { ...input, datasets, skipped, analyses };
+  const trigger = typeof input.input?.trigger === 'string' ? input.input.trigger : 'manual';
+  const plan: RunPlan = {
+    runId: input.runId,
+    startedAt: input.startedAt,
+    trigger,
+    datasets,
+    skipped,
+    analyses,
+  };
   await deps.store.put(keys.plan, JSON.stringify(plan, null, 2), 'application/json');
   return { runId: input.runId, planKey: keys.plan, analyses };
 }
@@ -110,6 +121,7 @@ async function latestInputs(store: BlobStore, dataset: string): Promise<InputSum
       rowsQuarantined: m.rowsQuarantined,
       rejections: m.rejections,
       ...(m.fileError ? { fileError: m.fileError } : {}),
+      ...(m.ignoredColumns?.length ? { ignoredColumns: m.ignoredColumns } : {}),
       quarantineKey: `quarantine/${dataset}/${m.sourceId}.jsonl`,
     }));
 }

@@ -4,7 +4,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type BucketProps,
+} from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
@@ -39,14 +45,20 @@ export function deadLetterQueue(scope: Construct, id: string, what: string): Que
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  acknowledge(queue, 'SQS3', `This queue is itself the dead-letter queue for ${what}; a queue behind it would only move the problem.`);
-  queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(scope, `${id}Alarm`, {
-    alarmDescription: `Something failed and was parked in the dead-letter queue for ${what}.`,
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
+  acknowledge(
+    queue,
+    'SQS3',
+    `This queue is itself the dead-letter queue for ${what}; a queue behind it would only move the problem.`,
+  );
+  queue
+    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) })
+    .createAlarm(scope, `${id}Alarm`, {
+      alarmDescription: `Something failed and was parked in the dead-letter queue for ${what}.`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   return queue;
 }
 
@@ -54,6 +66,11 @@ export function deadLetterQueue(scope: Construct, id: string, what: string): Que
  * A log group with a retention. Logs go with the stack: they are operational, time-limited
  * by retention anyway, and a retained named group would block a redeploy of the same stack.
  */
-export function logGroup(scope: Construct, id: string, retention: RetentionDays, logGroupName?: string): LogGroup {
+export function logGroup(
+  scope: Construct,
+  id: string,
+  retention: RetentionDays,
+  logGroupName?: string,
+): LogGroup {
   return new LogGroup(scope, id, { retention, removalPolicy: RemovalPolicy.DESTROY, logGroupName });
 }

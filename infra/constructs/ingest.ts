@@ -58,15 +58,21 @@ export class Ingest extends Construct {
       layers: [this.duckDb.layer],
     });
     const role = this.function.role;
-    // Contracts and manifests are read back: a dataset's contract before its next file, a
-    // manifest to recognise a re-delivered event.
+    // Contracts and manifests are read back (a dataset's contract before its next file, the
+    // manifests of earlier versions of a key); a new version of a file deletes what the old
+    // one wrote (functions/ingest/replace-versions.ts).
     lake.grantPrefixes(role, {
       read: ['incoming', 'catalog', 'manifests'],
       write: ['curated', 'quarantine', 'manifests', 'catalog'],
+      delete: ['curated', 'quarantine', 'manifests'],
     });
     props.stateMachine.grantStartExecution(role);
 
-    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', 'ingest (undeliverable events and failed ingests)');
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'ingest (undeliverable events and failed ingests)',
+    );
     // EventBridge invokes Lambda asynchronously: the target's DLQ only catches events it could
     // not hand to Lambda; an ingest that throws is retried by Lambda and then sent here too.
     this.function.function.configureAsyncInvoke({

@@ -104,7 +104,8 @@ export class InsightsFunction extends Construct {
         // Prefer packages' ESM builds; fall back to CJS.
         mainFields: ['module', 'main'],
         // CJS dependencies bundled into an ESM file still call require(): give them one.
-        banner: "import { createRequire as __insightsCreateRequire } from 'node:module'; const require = __insightsCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __insightsCreateRequire } from 'node:module'; const require = __insightsCreateRequire(import.meta.url);",
         // Bundle the AWS SDK too: the version we pinned and tested is the version that runs.
         bundleAwsSDK: true,
         // DuckDB's native binding cannot be bundled; only a function with the DuckDB layer can

@@ -62,7 +62,9 @@ export class LakeStorage extends Construct {
     // cdk-nag S1 recognises a bucket that receives access logs: no log bucket for the log bucket.
     this.logsBucket = secureBucket(this, 'AccessLogs', {
       versioned: false,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) }],
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) },
+      ],
     });
 
     this.bucket = secureBucket(this, 'Bucket', {
@@ -91,13 +93,17 @@ export class LakeStorage extends Construct {
     };
 
     // Glue and Athena names: lower case, underscores for Glue (Athena quotes hyphens).
-    const base = props.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    const base = props.name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_');
     this.databaseName = base;
     new CfnDatabase(this, 'Database', {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: {
         name: this.databaseName,
-        description: 'serverless-insights: one table per dataset over curated/ (partition projection)',
+        description:
+          'serverless-insights: one table per dataset over curated/ (partition projection)',
       },
     });
 
@@ -119,7 +125,11 @@ export class LakeStorage extends Construct {
         },
       },
     });
-    this.workGroupArn = Stack.of(this).formatArn({ service: 'athena', resource: 'workgroup', resourceName: workGroup.name });
+    this.workGroupArn = Stack.of(this).formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: workGroup.name,
+    });
   }
 
   /**
@@ -132,12 +142,18 @@ export class LakeStorage extends Construct {
     const write = access.write ?? [];
     const remove = access.delete ?? [];
     role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [this.bucket.bucketArn] }),
+      new PolicyStatement({
+        actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+        resources: [this.bucket.bucketArn],
+      }),
     );
     const grant = (actions: string[], prefixes: LakePrefix[]) => {
       if (prefixes.length === 0) return;
       role.addToPrincipalPolicy(
-        new PolicyStatement({ actions, resources: prefixes.map((p) => this.bucket.arnForObjects(`${p}/*`)) }),
+        new PolicyStatement({
+          actions,
+          resources: prefixes.map((p) => this.bucket.arnForObjects(`${p}/*`)),
+        }),
       );
     };
     grant(['s3:GetObject', 's3:GetObjectVersion'], read);
@@ -174,7 +190,11 @@ export class LakeStorage extends Construct {
         resources: [this.workGroupArn],
       }),
     );
-    const tables = stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/*` });
+    const tables = stack.formatArn({
+      service: 'glue',
+      resource: 'table',
+      resourceName: `${this.databaseName}/*`,
+    });
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [
@@ -187,7 +207,11 @@ export class LakeStorage extends Construct {
         ],
         resources: [
           stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          stack.formatArn({
+            service: 'glue',
+            resource: 'database',
+            resourceName: this.databaseName,
+          }),
           tables,
         ],
       }),
@@ -199,7 +223,10 @@ export class LakeStorage extends Construct {
     );
     // Athena writes results with the caller's credentials and may use multipart uploads.
     role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:ListBucketMultipartUploads'], resources: [this.bucket.bucketArn] }),
+      new PolicyStatement({
+        actions: ['s3:ListBucketMultipartUploads'],
+        resources: [this.bucket.bucketArn],
+      }),
     );
     role.addToPrincipalPolicy(
       new PolicyStatement({

@@ -14,6 +14,8 @@ export interface NotifyProps {
   readonly recipients: string[];
   /** Sender address; sending is allowed only from it, through its domain's SES identity. */
   readonly mailFrom: string;
+  /** How long the emailed report link stays valid (REPORT_LINK_DAYS). */
+  readonly reportLinkDays: number;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
 }
@@ -28,13 +30,19 @@ export class Notify extends Construct {
     this.recipientsParameter = new StringParameter(this, 'Recipients', {
       parameterName: props.recipientsParameterName,
       stringValue: props.recipients.join(','),
-      description: 'serverless-insights: comma-separated email addresses that receive the report link',
+      description:
+        'serverless-insights: comma-separated email addresses that receive the report link',
     });
 
     this.function = new InsightsFunction(this, 'Notify', {
       handler: 'notify',
       description: 'Emails the link to a run report, or the failure of a run',
       settings: props.settings,
+      environment: {
+        RECIPIENTS_PARAMETER: this.recipientsParameter.parameterName,
+        MAIL_FROM: props.mailFrom,
+        REPORT_LINK_DAYS: String(props.reportLinkDays),
+      },
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(30),
     });
@@ -48,7 +56,9 @@ export class Notify extends Construct {
       new PolicyStatement({
         // SESv2 SendEmail is authorised as ses:SendEmail; raw MIME (attachments) as ses:SendRawEmail.
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain })],
+        resources: [
+          Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+        ],
         conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
       }),
     );

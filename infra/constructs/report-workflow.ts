@@ -4,7 +4,12 @@ import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  DefinitionBody,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
 import { WORKFLOW_DEFINITION_PATH } from '../paths.ts';
@@ -76,7 +81,10 @@ export class ReportWorkflow extends Construct {
       memorySize: 1024,
       timeout: Duration.minutes(2),
     });
-    lake.grantPrefixes(assemble.role, { read: ['runs', 'manifests', 'catalog'], write: ['reports'] });
+    lake.grantPrefixes(assemble.role, {
+      read: ['runs', 'manifests', 'catalog'],
+      write: ['reports'],
+    });
 
     this.functions = { plan, aggregate, analyze, assemble };
     this.definitionSubstitutions = {
@@ -97,7 +105,9 @@ export class ReportWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       // fromString inlines the JSON (fromFile would upload it as an asset).
-      definitionBody: DefinitionBody.fromString(readFileSync(props.definitionPath ?? WORKFLOW_DEFINITION_PATH, 'utf8')),
+      definitionBody: DefinitionBody.fromString(
+        readFileSync(props.definitionPath ?? WORKFLOW_DEFINITION_PATH, 'utf8'),
+      ),
       definitionSubstitutions: this.definitionSubstitutions,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
@@ -107,7 +117,10 @@ export class ReportWorkflow extends Construct {
     // Exactly these five functions, unqualified (the definition invokes $LATEST). grantInvoke
     // would also add `<arn>:*` (every version and alias).
     this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.definitionSubstitutions) }),
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(this.definitionSubstitutions),
+      }),
     );
     acknowledge(
       this.stateMachine.role,
@@ -115,12 +128,15 @@ export class ReportWorkflow extends Construct {
       'Execution logging (logs:CreateLogDelivery, logs:GetLogDelivery, ... ) and X-Ray (xray:PutTraceSegments, ...) do not support resource-level permissions; the Lambda grants are by ARN.',
     );
 
-    this.stateMachine.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'FailedRunsAlarm', {
-      alarmDescription: 'A report run failed (its recipients were told, if NotifyFailure could run).',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.stateMachine
+      .metricFailed({ period: Duration.minutes(5) })
+      .createAlarm(this, 'FailedRunsAlarm', {
+        alarmDescription:
+          'A report run failed (its recipients were told, if NotifyFailure could run).',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
   }
 }

@@ -30,10 +30,17 @@ export class ReportSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: ReportScheduleProps) {
     super(scope, id);
-    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', 'scheduled report runs that could not start');
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'scheduled report runs that could not start',
+    );
     this.schedule = new Schedule(this, 'Schedule', {
       description: 'Starts a serverless-insights report run',
-      schedule: ScheduleExpression.expression(props.expression, TimeZone.of(props.timeZone ?? 'UTC')),
+      schedule: ScheduleExpression.expression(
+        props.expression,
+        TimeZone.of(props.timeZone ?? 'UTC'),
+      ),
       enabled: props.enabled ?? true,
       target: new StepFunctionsStartExecution(props.stateMachine, {
         input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),

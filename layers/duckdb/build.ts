@@ -13,7 +13,16 @@
  *
  * The CDK construct calls `ensureDuckDbLayer()` at synth time; by hand: `npx tsx layers/duckdb/build.ts`.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -114,9 +123,13 @@ function isCurrent(outDir: string, versions: Record<string, string>): boolean {
   const manifestPath = join(outDir, MANIFEST);
   if (!existsSync(manifestPath)) return false;
   try {
-    const built = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { versions?: Record<string, string> }).versions ?? {};
+    const built =
+      (JSON.parse(readFileSync(manifestPath, 'utf8')) as { versions?: Record<string, string> })
+        .versions ?? {};
     return LAYER_PACKAGES.every(
-      (name) => built[name] === versions[name] && existsSync(join(outDir, 'nodejs', 'node_modules', name, 'package.json')),
+      (name) =>
+        built[name] === versions[name] &&
+        existsSync(join(outDir, 'nodejs', 'node_modules', name, 'package.json')),
     );
   } catch {
     return false;

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDuckDb, quoteLiteral } from '#platform/duckdb/duckdb.ts';
+import { openDuckDb } from '#platform/duckdb/duckdb.ts';
+import { quoteLiteral } from '#query/sql.ts';
 import { lakeCatalog } from '#platform/lake-catalog.ts';
 import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
 import type { Contract, Manifest } from '#platform/ports.ts';
@@ -49,7 +50,7 @@ export async function smallLake(): Promise<{ root: string; hugeOrderId: string }
     rowsRead: 66,
     rowsCurated: 65,
     rowsQuarantined: 1,
-    rejections: [{ column: 'amount', reason: 'not a number: "lots"', rows: 1 }],
+    rejections: [{ column: 'amount', reason: 'not a number', rows: 1 }],
     partitions: ['month=2024-01', 'month=2024-02', 'month=2024-03'],
     ingestedAt: '2024-03-01T00:00:00.000Z',
   };

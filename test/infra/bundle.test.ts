@@ -18,13 +18,16 @@ afterAll(() => synth.cleanup());
 
 /** The staged asset folder of a resource's code (`asset.<hash>` in the cloud assembly). */
 function assetDir(resourceLogicalId: string, property: 'Code' | 'Content'): string {
-  const code = template.toJSON().Resources[resourceLogicalId].Properties[property] as { S3Key: string };
+  const code = template.toJSON().Resources[resourceLogicalId].Properties[property] as {
+    S3Key: string;
+  };
   return join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 }
 
 const folderBytes = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce(
-    (sum, e) => sum + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    (sum, e) =>
+      sum + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
     0,
   );
 
@@ -46,14 +49,20 @@ describe('function bundles', () => {
   it('are ESM files that give bundled CommonJS code a require()', () => {
     for (const [name, fn] of functions()) {
       const code = bundleOf(fn);
-      expect(code.startsWith('import { createRequire as __insightsCreateRequire }'), name).toBe(true);
+      expect(code.startsWith('import { createRequire as __insightsCreateRequire }'), name).toBe(
+        true,
+      );
       expect(code, name).toContain('const require = __insightsCreateRequire(import.meta.url);');
-      expect(existsSync(join(assetDir(logicalId(synth, fn.function), 'Code'), 'index.mjs.map')), name).toBe(true);
+      expect(
+        existsSync(join(assetDir(logicalId(synth, fn.function), 'Code'), 'index.mjs.map')),
+        name,
+      ).toBe(true);
     }
   });
 
   it('never inline the DuckDB native binding', () => {
-    for (const [name, fn] of functions()) expect(bundleOf(fn), name).not.toMatch(/duckdb\.node\b|libduckdb/);
+    for (const [name, fn] of functions())
+      expect(bundleOf(fn), name).not.toMatch(/duckdb\.node\b|libduckdb/);
   });
 
   // Only ingest has the DuckDB layer. A function without it that imports @duckdb/* at load
@@ -63,7 +72,8 @@ describe('function bundles', () => {
     '%s (no DuckDB layer) does not import DuckDB when it loads',
     (name) => {
       const fn = functions().find(([n]) => n === name)![1];
-      expect(bundleOf(fn).match(STATIC_DUCKDB_IMPORT) ?? []).toEqual([]);
+      const imports = bundleOf(fn).match(STATIC_DUCKDB_IMPORT) ?? [];
+      expect(imports, `static imports in the ${name} bundle: ${imports.join(' ')}`).toEqual([]);
     },
   );
 });
@@ -72,13 +82,19 @@ describe('DuckDB layer asset', () => {
   it('holds the packages under nodejs/node_modules, without the build manifest', () => {
     const dir = assetDir(logicalId(synth, synth.stack.ingest.duckDb.layer), 'Content');
     expect(existsSync(join(dir, 'nodejs/node_modules/@duckdb/node-api/package.json'))).toBe(true);
-    expect(existsSync(join(dir, 'nodejs/node_modules/@duckdb/node-bindings-linux-x64/duckdb.node'))).toBe(true);
+    expect(
+      existsSync(join(dir, 'nodejs/node_modules/@duckdb/node-bindings-linux-x64/duckdb.node')),
+    ).toBe(true);
     expect(readdirSync(dir)).toEqual(['nodejs']);
   });
 
   it('leaves room for the ingest bundle within the 250 MB unzipped limit', () => {
-    const layer = folderBytes(assetDir(logicalId(synth, synth.stack.ingest.duckDb.layer), 'Content'));
-    const ingest = folderBytes(assetDir(logicalId(synth, synth.stack.ingest.function.function), 'Code'));
+    const layer = folderBytes(
+      assetDir(logicalId(synth, synth.stack.ingest.duckDb.layer), 'Content'),
+    );
+    const ingest = folderBytes(
+      assetDir(logicalId(synth, synth.stack.ingest.function.function), 'Code'),
+    );
     expect(layer + ingest).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
   });
 });

@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CONTEXT_PREFIX, DEFAULT_CONFIG, parseConfig, readConfig } from '../../infra/config.ts';
 import { CDK_JSON_CONTEXT } from './synth.ts';
 
-const configOf = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
+// An App makes its outdir at once: share one and remove it.
+const outdir = mkdtempSync(join(tmpdir(), 'insights-cdk-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const configOf = (context: Record<string, unknown>) =>
+  readConfig(new App({ context, outdir }).node);
 
 describe('deployment settings from CDK context', () => {
   it('uses the documented defaults when no context is given', () => {
@@ -36,7 +43,9 @@ describe('deployment settings from CDK context', () => {
   });
 
   it('rejects an unknown insights key instead of ignoring a typo', () => {
-    expect(() => configOf({ 'insights:recipient': 'a@example.com' })).toThrow(/Unknown context insights:recipient\b/);
+    expect(() => configOf({ 'insights:recipient': 'a@example.com' })).toThrow(
+      /Unknown context insights:recipient\b/,
+    );
   });
 
   it('lists every invalid value at once', () => {
@@ -64,7 +73,9 @@ describe('deployment settings from CDK context', () => {
   });
 
   it('rejects values of the wrong type', () => {
-    expect(() => parseConfig({ reportLinkDays: 'seven' })).toThrow(/insights:reportLinkDays must be an integer/);
+    expect(() => parseConfig({ reportLinkDays: 'seven' })).toThrow(
+      /insights:reportLinkDays must be an integer/,
+    );
     expect(() => parseConfig({ recipients: [1, 2] })).toThrow(/insights:recipients must be a list/);
     expect(() => parseConfig({ recipients: '' })).toThrow(/at least one address/);
   });

@@ -12,8 +12,11 @@ import {
 import { REPO_ROOT } from '../../infra/paths.ts';
 
 const installed = (name: string) =>
-  (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
-    .version;
+  (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 
 describe('DuckDB layer build (offline, from node_modules)', () => {
   // Outside the repo, so nothing can be resolved from the repo's node_modules by accident.
@@ -32,9 +35,11 @@ describe('DuckDB layer build (offline, from node_modules)', () => {
       expect(existsSync(join(outDir, 'nodejs', 'node_modules', name, 'package.json'))).toBe(true);
       expect(first.versions[name]).toBe(installed(name));
     }
-    expect(existsSync(join(outDir, 'nodejs', 'node_modules', '@duckdb/node-bindings-linux-x64/duckdb.node'))).toBe(
-      true,
-    );
+    expect(
+      existsSync(
+        join(outDir, 'nodejs', 'node_modules', '@duckdb/node-bindings-linux-x64/duckdb.node'),
+      ),
+    ).toBe(true);
   });
 
   it('fits in Lambda with room for the function (250 MB unzipped for both)', () => {
@@ -44,7 +49,9 @@ describe('DuckDB layer build (offline, from node_modules)', () => {
   it('leaves a current build alone and rebuilds a stale one', () => {
     expect(ensureDuckDbLayer({ outDir }).rebuilt).toBe(false);
     const manifest = join(outDir, first.manifestFile);
-    const stale = JSON.parse(readFileSync(manifest, 'utf8')) as { versions: Record<string, string> };
+    const stale = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      versions: Record<string, string>;
+    };
     stale.versions['@duckdb/node-api'] = '0.0.1';
     writeFileSync(manifest, JSON.stringify(stale));
     const again = ensureDuckDbLayer({ outDir });

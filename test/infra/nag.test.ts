@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildTestApp, type Synth } from './synth.ts';
 
 /** Every acknowledgement in the tree: where, which finding, and why. */
@@ -11,7 +14,11 @@ function acknowledgements(root: IConstruct) {
     construct.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) =>
-        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason })),
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id,
+          reason,
+        })),
       ),
   );
 }
@@ -39,7 +46,8 @@ describe('cdk-nag AwsSolutions and CloudFormation Validate, as `cdk synth` runs 
   it('gives every acknowledgement a reason', () => {
     const all = acknowledgements(synth.app);
     expect(all.length).toBeGreaterThan(0);
-    for (const { path, id, reason } of all) expect(reason.length, `${path} ${id}`).toBeGreaterThan(40);
+    for (const { path, id, reason } of all)
+      expect(reason.length, `${path} ${id}`).toBeGreaterThan(40);
   });
 
   it('acknowledges only the reviewed kinds of finding', () => {
@@ -53,9 +61,16 @@ describe('cdk-nag AwsSolutions and CloudFormation Validate, as `cdk synth` runs 
         // X-Ray and Step Functions log delivery have no resource-level permissions.
         'AwsSolutions-IAM5[Resource::*]',
         // Object keys under a lake prefix.
-        ...['athena-results', 'catalog', 'curated', 'incoming', 'manifests', 'quarantine', 'reports', 'runs'].map(
-          (p) => `AwsSolutions-IAM5[Resource::<LakeBucket.Arn>/${p}/*]`,
-        ),
+        ...[
+          'athena-results',
+          'catalog',
+          'curated',
+          'incoming',
+          'manifests',
+          'quarantine',
+          'reports',
+          'runs',
+        ].map((p) => `AwsSolutions-IAM5[Resource::<LakeBucket.Arn>/${p}/*]`),
         // Glue tables of our database, created per dataset at run time.
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/serverless_insights/*]',
         // Dead-letter queues need no dead-letter queue.
@@ -66,7 +81,9 @@ describe('cdk-nag AwsSolutions and CloudFormation Validate, as `cdk synth` runs 
 });
 
 it('fails the synth on an unacknowledged finding (the check is live)', () => {
-  const app = new App();
+  const outdir = mkdtempSync(join(tmpdir(), 'insights-cdk-'));
+  onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
+  const app = new App({ outdir });
   const stack = new Stack(app, 'Control');
   new Bucket(stack, 'PlainBucket');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

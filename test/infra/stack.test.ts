@@ -1,7 +1,14 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InsightsFunction } from '../../infra/constructs/insights-function.ts';
-import { buildTestApp, logicalId, resourcesFor, statementsOf, templateOf, type Synth } from './synth.ts';
+import {
+  buildTestApp,
+  logicalId,
+  resourcesFor,
+  statementsOf,
+  templateOf,
+  type Synth,
+} from './synth.ts';
 
 // Non-default settings, so each assertion also proves the context reaches the resource.
 const CONTEXT = {
@@ -45,7 +52,9 @@ describe('lake storage', () => {
       DeletionPolicy: 'Retain',
       Properties: {
         BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+          ],
         },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
@@ -54,7 +63,9 @@ describe('lake storage', () => {
           RestrictPublicBuckets: true,
         },
         VersioningConfiguration: { Status: 'Enabled' },
-        LoggingConfiguration: { DestinationBucketName: ref(logicalId(synth, synth.stack.lake.logsBucket)) },
+        LoggingConfiguration: {
+          DestinationBucketName: ref(logicalId(synth, synth.stack.lake.logsBucket)),
+        },
         NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
@@ -86,7 +97,9 @@ describe('lake storage', () => {
 
   it('has a Glue database and an Athena workgroup that enforces its scan limit and result encryption', () => {
     const env = synth.stack.functionEnvironment;
-    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: env['GLUE_DATABASE'] } });
+    template.hasResourceProperties('AWS::Glue::Database', {
+      DatabaseInput: { Name: env['GLUE_DATABASE'] },
+    });
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: env['ATHENA_WORKGROUP'],
       WorkGroupConfiguration: {
@@ -114,25 +127,34 @@ describe('functions', () => {
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: ref(logicalId(synth, fn.logGroup)) },
       });
-      expect(template.toJSON().Resources[logicalId(synth, fn.logGroup)].Properties.RetentionInDays).toBe(14);
+      expect(
+        template.toJSON().Resources[logicalId(synth, fn.logGroup)].Properties.RetentionInDays,
+      ).toBe(14);
     }
   });
 
-  it('get the environment contract and the Powertools settings', () => {
-    const contract = {
+  it('get the environment contract: the lake for all, mail settings for notify, the state machine for ingest', () => {
+    const everyone = {
       LAKE_BUCKET: ref(lake),
       GLUE_DATABASE: 'serverless_insights',
       ATHENA_WORKGROUP: 'serverless-insights',
-      RECIPIENTS_PARAMETER: '/ServerlessInsights/recipients',
-      MAIL_FROM: 'insights@reports.example.org',
-      REPORT_LINK_DAYS: '3',
       POWERTOOLS_SERVICE_NAME: 'serverless-insights',
       LOG_LEVEL: 'DEBUG',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const own: Record<string, Record<string, unknown>> = {
+      ingest: { STATE_MACHINE_ARN: ref(logicalId(synth, synth.stack.workflow.stateMachine)) },
+      notify: {
+        RECIPIENTS_PARAMETER: ref(logicalId(synth, synth.stack.notify.recipientsParameter)),
+        MAIL_FROM: 'insights@reports.example.org',
+        REPORT_LINK_DAYS: '3',
+      },
     };
     for (const [name, fn] of allFunctions()) {
-      const variables = template.toJSON().Resources[logicalId(synth, fn.function)].Properties.Environment.Variables;
-      expect(variables, name).toMatchObject(contract);
-      expect('STATE_MACHINE_ARN' in variables, name).toBe(name === 'ingest');
+      const variables =
+        template.toJSON().Resources[logicalId(synth, fn.function)].Properties.Environment.Variables;
+      // Exactly: a variable a function does not need can change what its runtime does at start.
+      expect(variables, name).toEqual({ ...everyone, ...own[name] });
     }
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/ServerlessInsights/recipients',
@@ -142,10 +164,11 @@ describe('functions', () => {
   });
 
   it('load DuckDB from the layer only in ingest, which is x86_64 to match it', () => {
-    const ingest = template.toJSON().Resources[logicalId(synth, synth.stack.ingest.function.function)].Properties;
+    const ingest =
+      template.toJSON().Resources[logicalId(synth, synth.stack.ingest.function.function)]
+        .Properties;
     expect(ingest.Architectures).toEqual(['x86_64']);
     expect(ingest.Layers).toEqual([ref(logicalId(synth, synth.stack.ingest.duckDb.layer))]);
-    expect(ingest.Environment.Variables.STATE_MACHINE_ARN).toEqual(ref(logicalId(synth, synth.stack.workflow.stateMachine)));
     template.hasResourceProperties('AWS::Lambda::LayerVersion', {
       CompatibleArchitectures: ['x86_64'],
       CompatibleRuntimes: ['nodejs24.x'],
@@ -167,19 +190,41 @@ describe('functions', () => {
 
 describe('least privilege', () => {
   it('uses "*" only where AWS offers no resource-level permission (X-Ray, log delivery)', () => {
-    const roles = [...allFunctions().map(([, fn]) => roleOf(fn)), logicalId(synth, synth.stack.workflow.stateMachine.role)];
+    const roles = [
+      ...allFunctions().map(([, fn]) => roleOf(fn)),
+      logicalId(synth, synth.stack.workflow.stateMachine.role),
+    ];
     for (const role of roles) {
       const wildcard = statementsOf(template, role).filter((s) => s.resources.includes('*'));
-      for (const action of wildcard.flatMap((s) => s.actions)) expect(action, role).toMatch(/^(xray|logs):/);
-      for (const action of statementsOf(template, role).flatMap((s) => s.actions)) expect(action).not.toContain('*');
+      for (const action of wildcard.flatMap((s) => s.actions))
+        expect(action, role).toMatch(/^(xray|logs):/);
+      for (const action of statementsOf(template, role).flatMap((s) => s.actions))
+        expect(action).not.toContain('*');
+    }
+  });
+
+  it('lets only ingest delete objects, and nobody write to incoming/', () => {
+    for (const [name, fn] of allFunctions()) {
+      if (name !== 'ingest')
+        expect(resourcesFor(template, roleOf(fn), 's3:DeleteObject'), name).toEqual([]);
+      expect(resourcesFor(template, roleOf(fn), 's3:PutObject'), name).not.toContain(
+        objects('incoming')[0],
+      );
     }
   });
 
   it('ingest reads incoming/ and writes curated/, quarantine/, manifests/, catalog/, and starts runs', () => {
     const role = roleOf(synth.stack.ingest.function);
-    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('catalog', 'curated', 'manifests', 'quarantine'));
-    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('catalog', 'incoming', 'manifests'));
-    expect(resourcesFor(template, role, 's3:DeleteObject')).toEqual([]);
+    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(
+      objects('catalog', 'curated', 'manifests', 'quarantine'),
+    );
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(
+      objects('catalog', 'incoming', 'manifests'),
+    );
+    // A new version of a file replaces what the old one wrote.
+    expect(resourcesFor(template, role, 's3:DeleteObject')).toEqual(
+      objects('curated', 'manifests', 'quarantine'),
+    );
     expect(resourcesFor(template, role, 'states:StartExecution')).toEqual([
       `<${logicalId(synth, synth.stack.workflow.stateMachine)}>`,
     ]);
@@ -194,9 +239,17 @@ describe('least privilege', () => {
   });
 
   it('aggregate and analyze query Athena in the workgroup over the database tables', () => {
-    for (const fn of [synth.stack.workflow.functions.aggregate, synth.stack.workflow.functions.analyze]) {
+    for (const fn of [
+      synth.stack.workflow.functions.aggregate,
+      synth.stack.workflow.functions.analyze,
+    ]) {
       const role = roleOf(fn);
-      for (const action of ['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution']) {
+      for (const action of [
+        'StartQueryExecution',
+        'GetQueryExecution',
+        'GetQueryResults',
+        'StopQueryExecution',
+      ]) {
         expect(resourcesFor(template, role, `athena:${action}`)).toEqual([
           'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/serverless-insights',
         ]);
@@ -205,14 +258,20 @@ describe('least privilege', () => {
         'arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/serverless_insights/*',
       );
       expect(resourcesFor(template, role, 'glue:CreateTable')).toEqual([]);
-      expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('athena-results', 'curated', 'runs'));
-      expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('athena-results', 'runs'));
+      expect(resourcesFor(template, role, 's3:GetObject')).toEqual(
+        objects('athena-results', 'curated', 'runs'),
+      );
+      expect(resourcesFor(template, role, 's3:PutObject')).toEqual(
+        objects('athena-results', 'runs'),
+      );
     }
   });
 
   it('assemble reads runs/, manifests/, catalog/ and writes reports/', () => {
     const role = roleOf(synth.stack.workflow.functions.assemble);
-    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('catalog', 'manifests', 'runs'));
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(
+      objects('catalog', 'manifests', 'runs'),
+    );
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports'));
   });
 
@@ -227,7 +286,9 @@ describe('least privilege', () => {
     expect(ses).toEqual([
       {
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: ['arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/reports.example.org'],
+        resources: [
+          'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/reports.example.org',
+        ],
         condition: { StringEquals: { 'ses:FromAddress': 'insights@reports.example.org' } },
       },
     ]);
@@ -261,12 +322,18 @@ describe('triggers', () => {
   it('keeps dead-letter queues encrypted and TLS-only', () => {
     template.resourceCountIs('AWS::SQS::Queue', 2);
     template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    for (const queue of [synth.stack.ingest.deadLetterQueue, synth.stack.schedule.deadLetterQueue]) {
+    for (const queue of [
+      synth.stack.ingest.deadLetterQueue,
+      synth.stack.schedule.deadLetterQueue,
+    ]) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [ref(logicalId(synth, queue))],
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -290,5 +357,7 @@ describe('triggers', () => {
 
 it('outputs the bucket name and the state machine ARN', () => {
   template.hasOutput('LakeBucketName', { Value: ref(lake) });
-  template.hasOutput('StateMachineArn', { Value: ref(logicalId(synth, synth.stack.workflow.stateMachine)) });
+  template.hasOutput('StateMachineArn', {
+    Value: ref(logicalId(synth, synth.stack.workflow.stateMachine)),
+  });
 });

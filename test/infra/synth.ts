@@ -10,7 +10,9 @@ import type { InsightsStack } from '../../infra/stack.ts';
 
 /** The context `cdk synth` runs with (our settings and the feature flags), so tests synth the same stack. */
 export const CDK_JSON_CONTEXT = (
-  JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+  JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
 ).context;
 
 export interface Synth {
@@ -23,12 +25,17 @@ export interface Synth {
 
 /**
  * Builds the app as infra/app.ts does, in a temporary outdir. Unless asked for, bundling the
- * six functions is skipped (most assertions are about the template, not the code) and
+ * six functions and staging assets are skipped (most assertions are about the template) and
  * CloudFormation Validate findings stay warnings (nag.test.ts holds the synth to every rule,
  * so one finding fails one test rather than every template assertion).
  */
 export function buildTestApp(
-  options: { bundle?: boolean; nag?: boolean; strict?: boolean; context?: Record<string, unknown> } = {},
+  options: {
+    bundle?: boolean;
+    nag?: boolean;
+    strict?: boolean;
+    context?: Record<string, unknown>;
+  } = {},
 ): Synth {
   const outdir = mkdtempSync(join(tmpdir(), 'insights-cdk-'));
   const { app, stack } = buildInsightsApp({
@@ -36,7 +43,10 @@ export function buildTestApp(
     nag: options.nag ?? false,
     context: {
       ...CDK_JSON_CONTEXT,
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      // Without bundling, nothing needs assets copied into the outdir either (the DuckDB layer is ~70 MB).
+      ...(options.bundle
+        ? {}
+        : { 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true }),
       ...(options.strict ? {} : { '@aws-cdk/core:validateAgainstDefaultRules': false }),
       ...options.context,
     },
@@ -47,11 +57,18 @@ export function buildTestApp(
 export const templateOf = (synth: Synth): Template => Template.fromStack(synth.stack);
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
 
 /** Logical id of a construct's CloudFormation resource (its default child). */
 export function logicalId(synth: Synth, construct: { node: { defaultChild?: unknown } }): string {
-  return synth.stack.resolve((construct.node.defaultChild as { logicalId: string }).logicalId) as string;
+  return synth.stack.resolve(
+    (construct.node.defaultChild as { logicalId: string }).logicalId,
+  ) as string;
 }
 
 /**
@@ -62,7 +79,9 @@ export function statementsOf(template: Template, roleLogicalId: string) {
   const policies = Object.values(template.toJSON().Resources as Record<string, Resource>).filter(
     (r) =>
       r.Type === 'AWS::IAM::Policy' &&
-      (r.Properties?.['Roles'] as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleLogicalId })),
+      (r.Properties?.['Roles'] as unknown[]).some(
+        (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleLogicalId }),
+      ),
   );
   return policies.flatMap((p) =>
     ((p.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement ?? [])

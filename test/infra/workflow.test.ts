@@ -8,20 +8,27 @@ import { buildTestApp, logicalId, resourcesFor, templateOf, type Synth } from '.
 
 const source = readFileSync(WORKFLOW_DEFINITION_PATH, 'utf8');
 // Anything in ${...} is a placeholder to CloudFormation, which substitutes (or rejects) it.
-const placeholders = (text: string) => [...new Set([...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]))].sort();
+const placeholders = (text: string) =>
+  [...new Set([...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] ?? ''))].sort();
 const substitute = (text: string, values: Record<string, string>) =>
   text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => values[name] ?? whole);
 
 let synth: Synth;
 const declaredSubstitutions = () =>
-  Object.fromEntries(Object.entries(machine.DefinitionSubstitutions).map(([k, v]) => [k, flattenCfnReference(v)]));
+  Object.fromEntries(
+    Object.entries(machine.DefinitionSubstitutions).map(([k, v]) => [k, flattenCfnReference(v)]),
+  );
 let template: Template;
-let machine: { DefinitionString: unknown; DefinitionSubstitutions: Record<string, unknown> } & Record<string, unknown>;
+let machine: {
+  DefinitionString: unknown;
+  DefinitionSubstitutions: Record<string, unknown>;
+} & Record<string, unknown>;
 
 beforeAll(() => {
   synth = buildTestApp();
   template = templateOf(synth);
-  machine = template.toJSON().Resources[logicalId(synth, synth.stack.workflow.stateMachine)].Properties;
+  machine =
+    template.toJSON().Resources[logicalId(synth, synth.stack.workflow.stateMachine)].Properties;
 });
 afterAll(() => synth.cleanup());
 
@@ -34,9 +41,14 @@ describe('report.asl.json', () => {
 
   it('stays valid with real ARNs in place of the placeholders', () => {
     const arn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`;
-    const deployed = substitute(source, Object.fromEntries(placeholders(source).map((p) => [p, arn(p)])));
+    const deployed = substitute(
+      source,
+      Object.fromEntries(placeholders(source).map((p) => [p, arn(p)])),
+    );
     expect(placeholders(deployed)).toEqual([]);
-    expect(aslValidator(JSON.parse(deployed), { checkPaths: true, checkArn: true }).isValid).toBe(true);
+    expect(aslValidator(JSON.parse(deployed), { checkPaths: true, checkArn: true }).isValid).toBe(
+      true,
+    );
   });
 });
 
@@ -45,7 +57,9 @@ describe('the deployed state machine', () => {
     // fromString inlines the file: a plain string, not an asset or a generated definition.
     expect(typeof machine.DefinitionString).toBe('string');
     const declared = declaredSubstitutions();
-    const deployed = JSON.parse(substitute(machine.DefinitionString as string, declared)) as unknown;
+    const deployed = JSON.parse(
+      substitute(machine.DefinitionString as string, declared),
+    ) as unknown;
     const local = JSON.parse(substitute(source, declared)) as unknown;
     expect(deployed).toEqual(local);
     for (const name of Object.keys(declared)) expect(source).toContain(`\${${name}}`);
@@ -67,9 +81,11 @@ describe('the deployed state machine', () => {
       NotifyFunctionArn: synth.stack.notify.function,
     };
     for (const [placeholder, fn] of Object.entries(expected)) {
-      expect(fn.entry.endsWith(`functions/handlers/${placeholder.replace('FunctionArn', '').toLowerCase()}.ts`)).toBe(
-        true,
-      );
+      expect(
+        fn.entry.endsWith(
+          `functions/handlers/${placeholder.replace('FunctionArn', '').toLowerCase()}.ts`,
+        ),
+      ).toBe(true);
       expect(machine.DefinitionSubstitutions[placeholder]).toEqual({
         'Fn::GetAtt': [logicalId(synth, fn.function), 'Arn'],
       });

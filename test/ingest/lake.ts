@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDuckDb, quoteLiteral, type DuckDb } from '#platform/duckdb/duckdb.ts';
+import { openDuckDb } from '#platform/duckdb/duckdb.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteLiteral } from '#query/sql.ts';
 import { lakeCatalog } from '#platform/lake-catalog.ts';
 import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
 import type { BlobStore, Catalog, Clock, Manifest, Row } from '#platform/ports.ts';

@@ -61,6 +61,16 @@ describe('the report workflow on the local runtime', () => {
     expect(mail).toContain(`file://${join(root, 'reports/test-run/report.md')}`);
   });
 
+  it('runs when started with no input, as a manual start from the console would', async () => {
+    const { root } = await smallLake();
+    runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
+    await runReportWorkflow(runtime, { runId: 'manual-run' });
+    const json = JSON.parse(
+      await readFile(join(root, 'reports/manual-run/report.json'), 'utf8'),
+    ) as ReportModel;
+    expect(json.run.trigger).toBe('manual');
+  });
+
   it('records a failed analysis as not computed and still completes the run', async () => {
     const { root } = await smallLake();
     runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });

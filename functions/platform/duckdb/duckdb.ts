@@ -1,19 +1,5 @@
-import {
-  DuckDBDecimalValue,
-  DuckDBInstance,
-  DuckDBTimestampValue,
-  type DuckDBConnection,
-} from '@duckdb/node-api';
-import type { Row, Scalar } from '../ports.ts';
-
-/** The embedded engine: ingest uses it in both runtimes, and it stands in for Athena locally. */
-export interface DuckDb {
-  /** Runs statements that return nothing worth reading (DDL, COPY). */
-  run(sql: string): Promise<void>;
-  /** Runs a query and returns its rows as plain JSON-safe objects. */
-  all(sql: string): Promise<Row[]>;
-  close(): void;
-}
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDb, Row, Scalar } from '../ports.ts';
 
 export interface DuckDbOptions {
   /** Worker threads; Lambda wants this at its vCPU count. */
@@ -22,6 +8,7 @@ export interface DuckDbOptions {
   tempDirectory?: string;
 }
 
+/** Opens an in-memory DuckDB: ingest uses it in both runtimes, and it stands in for Athena locally. */
 export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
   const config: Record<string, string> = {
     // Never reach for the network: an extension that is not built in fails at once.
@@ -31,7 +18,9 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
   if (options.threads) config['threads'] = String(options.threads);
   if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
   if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
-  const instance = await DuckDBInstance.create(':memory:', config);
+  // Loaded on first use: in Lambda only the ingest function carries the native binding (a layer).
+  const duckdb = await import('@duckdb/node-api');
+  const instance = await duckdb.DuckDBInstance.create(':memory:', config);
   const connection: DuckDBConnection = await instance.connect();
   // One connection serialises statements; callers may overlap (Map concurrency), so queue them.
   let queue: Promise<unknown> = Promise.resolve();
@@ -48,7 +37,7 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
     all: (sql) =>
       serial(async () => {
         const reader = await connection.runAndReadAll(sql);
-        return reader.getRowObjects().map(toRow);
+        return reader.getRowObjects().map((raw) => toRow(raw, duckdb));
       }),
     close: () => {
       connection.closeSync();
@@ -58,29 +47,21 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<DuckDb> {
 }
 
 /** BIGINT and DECIMAL become numbers, dates and timestamps ISO-like strings, lists JSON. */
-function toRow(raw: Record<string, unknown>): Row {
+function toRow(raw: Record<string, unknown>, duckdb: DuckDbModule): Row {
   const row: Row = {};
-  for (const [name, value] of Object.entries(raw)) row[name] = toScalar(value);
+  for (const [name, value] of Object.entries(raw)) row[name] = toScalar(value, duckdb);
   return row;
 }
 
-function toScalar(value: unknown): Scalar {
+type DuckDbModule = typeof import('@duckdb/node-api');
+
+function toScalar(value: unknown, duckdb: DuckDbModule): Scalar {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') {
     return value;
   }
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof DuckDBDecimalValue) return value.toDouble();
-  if (value instanceof DuckDBTimestampValue) return String(value).replace(' ', 'T');
+  if (value instanceof duckdb.DuckDBDecimalValue) return value.toDouble();
+  if (value instanceof duckdb.DuckDBTimestampValue) return String(value).replace(' ', 'T');
   return String(value);
-}
-
-/** Quotes an SQL identifier that has already passed `assertIdentifier`. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Quotes a string literal for SQL. */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { quoteIdent, quoteLiteral, type DuckDb } from '../duckdb/duckdb.ts';
+import { quoteIdent, quoteLiteral } from '#query/sql.ts';
+import type { DuckDb } from '../ports.ts';
 import { assertIdentifier } from '../identifiers.ts';
 import type { Catalog, QueryEngine } from '../ports.ts';
 
