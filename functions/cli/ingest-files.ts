@@ -53,14 +53,21 @@ export async function ingestFiles(
       progress.info(
         `${file} -> ${dataset}: ${m.rowsRead} rows read, ${m.rowsCurated} curated, ${m.rowsQuarantined} quarantined`,
       );
-      if (m.fileError) progress.warn(`${file}: ${m.fileError}`);
-      for (const r of result.rejectedSample.slice(0, 5)) {
-        progress.warn(`${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
-      }
-      if (m.rowsQuarantined > 5 && !m.fileError) {
-        progress.warn(
-          `${file}: ${m.rowsQuarantined - Math.min(5, result.rejectedSample.length)} more rows quarantined, see ${runtime.store.url(`quarantine/${dataset}/`)}`,
+      const quarantine = runtime.store.url(`quarantine/${dataset}/`);
+      if (m.fileError) {
+        // One reason for the whole file: say it once, not once per row.
+        progress.error(
+          `${file}: ${m.fileError}${m.rowsQuarantined ? ` (all ${m.rowsQuarantined} rows kept in ${quarantine})` : ''}`,
         );
+      } else {
+        for (const r of result.rejectedSample.slice(0, 5)) {
+          progress.warn(`${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
+        }
+        if (m.rowsQuarantined > 5) {
+          progress.warn(
+            `${file}: ${m.rowsQuarantined - 5} more rows quarantined, see ${quarantine}`,
+          );
+        }
       }
       outcomes.push({ file, result });
     } catch (error) {

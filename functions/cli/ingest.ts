@@ -1,6 +1,6 @@
-import { localRuntime } from '#platform/local/runtime.ts';
 import { ingestFiles } from './ingest-files.ts';
 import { consoleProgress } from './progress.ts';
+import { withLocalRuntime } from './with-runtime.ts';
 
 /** Exit code 1 when a file could not be ingested at all; quarantined rows alone are not a failure. */
 export async function ingestCommand(
@@ -8,14 +8,11 @@ export async function ingestCommand(
   options: { lake: string; dataset?: string },
 ): Promise<number> {
   const progress = consoleProgress();
-  const runtime = await localRuntime({ lake: options.lake });
-  try {
+  return withLocalRuntime({ lake: options.lake }, progress, async (runtime) => {
     const outcomes = await progress.step(
       `ingest ${files.length} file(s) into ${runtime.store.url('')}`,
       () => ingestFiles(runtime, files, options, progress),
     );
     return outcomes.some((o) => o.error || o.result?.manifest.fileError) ? 1 : 0;
-  } finally {
-    runtime.close();
-  }
+  });
 }

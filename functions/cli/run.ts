@@ -1,8 +1,8 @@
-import { localRuntime } from '#platform/local/runtime.ts';
+import type { LocalRuntime } from '#platform/local/runtime.ts';
 import { newRunId } from '#workflow/run-keys.ts';
 import { runReportWorkflow } from './local-workflow.ts';
 import { consoleProgress, type Progress } from './progress.ts';
-import type { LocalRuntime } from '#platform/local/runtime.ts';
+import { withLocalRuntime } from './with-runtime.ts';
 
 export async function runCommand(options: {
   lake: string;
@@ -11,30 +11,25 @@ export async function runCommand(options: {
   to: string;
 }): Promise<number> {
   const progress = consoleProgress();
-  const runtime = await localRuntime({
+  const recipients = options.to
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const local = {
     lake: options.lake,
+    recipients,
     ...(options.outbox ? { outbox: options.outbox } : {}),
-    recipients: options.to
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  });
-  try {
+  };
+  return withLocalRuntime(local, progress, async (runtime) => {
     if ((await runtime.catalog.listDatasets()).length === 0) {
       progress.error(
         `The lake ${runtime.store.url('')} holds no dataset yet: run \`insights ingest FILE... --lake ${options.lake}\` first.`,
       );
       return 1;
     }
-    const reportPath = await runWorkflow(runtime, options.runId, 'cli', progress);
-    process.stdout.write(reportPath + '\n');
+    process.stdout.write((await runWorkflow(runtime, options.runId, 'cli', progress)) + '\n');
     return 0;
-  } catch (error) {
-    progress.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  } finally {
-    runtime.close();
-  }
+  });
 }
 
 /** Runs the workflow with progress, and returns the path of the report it wrote. */

@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures/bad-input');
+
+/** Runs the `insights` CLI as a user would, through bin/insights.js. */
+function insights(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/insights.js'), ...args],
+      { cwd: ROOT },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('insights (the command line)', () => {
+  it('has help on every command', async () => {
+    for (const command of [[], ['demo'], ['ingest'], ['run']]) {
+      const { code, stdout } = await insights(...command, '--help');
+      expect(code, command.join(' ')).toBe(0);
+      expect(stdout).toContain('Usage: insights');
+    }
+  });
+
+  it('ingests good rows, names the file, line and column of each bad one, and exits 0', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'cli-lake-'));
+    const folder = await mkdtemp(join(tmpdir(), 'cli-files-'));
+    await mkdir(join(folder, 'orders'));
+    const good = join(folder, 'orders', 'good.csv');
+    await writeFile(
+      good,
+      'order_id,order_date,amount\nA1,2024-01-02,10\nA2,2024-01-03,12\nA3,2024-01-04,9\n',
+    );
+    const bad = join(FIXTURES, 'non-numeric.csv');
+    const first = await insights('ingest', good, '--lake', lake, '--dataset', 'orders');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('3 rows read, 3 curated, 0 quarantined');
+
+    const second = await insights(
+      'ingest',
+      join(FIXTURES, 'good.csv'),
+      bad,
+      '--lake',
+      lake,
+      '--dataset',
+      'shop',
+    );
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`${bad}, line 3, column amount: not a number: "n/a"`);
+    expect(second.stderr).toContain(`${bad}, line 4, column quantity: not a number: "two"`);
+    expect(await readdir(join(lake, 'quarantine', 'shop'))).toHaveLength(1);
+  });
+
+  it('exits 1 with the file and column when a file cannot be ingested at all', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'cli-lake-'));
+    await insights('ingest', join(FIXTURES, 'good.csv'), '--lake', lake, '--dataset', 'orders');
+    const missing = join(FIXTURES, 'missing-column.csv');
+    const empty = join(FIXTURES, 'empty.csv');
+    const { code, stderr } = await insights(
+      'ingest',
+      missing,
+      empty,
+      '--lake',
+      lake,
+      '--dataset',
+      'orders',
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`${missing}: .*amount`));
+    expect(stderr).toMatch(new RegExp(`${empty}: .*empty`, 'i'));
+    expect(stderr).toContain(`${missing} -> orders: 3 rows read, 0 curated, 3 quarantined`);
+  });
+
+  it('says what to do when the lake has no data, and when a file does not exist', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'cli-lake-'));
+    const run = await insights('run', '--lake', lake);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('holds no dataset yet: run `insights ingest');
+    const ingest = await insights('ingest', join(lake, 'nope.csv'), '--lake', lake);
+    expect(ingest.code).toBe(1);
+    expect(ingest.stderr).toContain(`${join(lake, 'nope.csv')}: ENOENT`);
+  });
+
+  it('refuses to run the demo in a folder of the user’s own files', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'cli-own-'));
+    await writeFile(join(folder, 'precious.txt'), 'keep me');
+    const { code, stderr } = await insights('demo', '--out', folder);
+    expect(code).toBe(1);
+    expect(stderr).toContain('already holds files that insights demo did not make');
+    expect(await readdir(folder)).toEqual(['precious.txt']);
+  });
+});
