@@ -201,9 +201,45 @@ function dataAnalyzed(m: ReportModel): string {
     ...(quarantine.length
       ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])]
       : []),
+    '',
+    '### Columns',
+    '',
+    ...m.datasets.flatMap((d) => [columnProfile(d), '']),
   ]
     .join('\n')
     .trimEnd();
+}
+
+/** Ranges only where they mean something (numbers, dates); PII never shown. */
+function columnProfile(d: DatasetSection): string {
+  const ranged = new Set(['integer', 'double', 'date', 'timestamp']);
+  const rows = d.columns.map((c) => {
+    const showRange = ranged.has(c.type) && c.role !== 'pii';
+    const value = (v: string | number | null) =>
+      v === null ? '' : typeof v === 'number' ? formatNumber(v) : cell(v);
+    return [
+      cell(c.name),
+      c.type,
+      c.role.replace('_', ' '),
+      formatNumber(c.nulls),
+      formatNumber(c.distinct),
+      showRange ? value(c.min) : '',
+      showRange ? value(c.max) : '',
+    ];
+  });
+  return [
+    `**${cell(d.dataset)}** (${d.kind.replace('_', ' ')}, contract v${d.contractVersion}):`,
+    '',
+    table(['Column', 'Type', 'Role', 'Empty', 'Distinct', 'Min', 'Max'], rows, [
+      'l',
+      'l',
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+    ]),
+  ].join('\n');
 }
 
 function quarantineSection(d: DatasetSection): string {

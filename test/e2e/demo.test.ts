@@ -95,6 +95,19 @@ describe('demo end to end on the local runtime', () => {
     }
   });
 
+  it('profiles every column: ids unique over the valid rows, foreign keys found, ranges of measures', () => {
+    for (const [name, t] of Object.entries(truth.datasets)) {
+      const section = report.datasets.find((d) => d.dataset === name)!;
+      const id = section.columns.find((c) => c.role === 'id');
+      if (id) expect(id, name).toMatchObject({ nulls: 0, distinct: t.rowsValid });
+    }
+    const transactions = report.datasets.find((d) => d.dataset === 'sales_transactions')!;
+    expect(transactions.columns.filter((c) => c.role === 'foreign_key').map((c) => c.name)).toEqual(
+      ['customer_id', 'product_id'],
+    );
+    expect(markdown).toContain('| customer_id | string | foreign key | 0 |');
+  });
+
   it('reports monthly trends of the time series and events, not of the entities', () => {
     const trended = new Set(
       report.findings.filter((f) => f.kind === 'monthly_trend').map((f) => f.dataset),
@@ -110,6 +123,7 @@ describe('demo end to end on the local runtime', () => {
       '## Anomalies',
       '## Trends',
       '## Data analyzed',
+      '### Columns',
       '## Methodology',
     ]) {
       expect(markdown).toContain(heading);
