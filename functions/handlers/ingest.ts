@@ -23,11 +23,14 @@ export const makeHandler = (deps: HandlerDeps) =>
     );
     logger.info('ingested', { key, manifest, rejectedSample: rejectedSample.slice(0, 5) });
     // Named after the ingested version, so a re-delivered event starts no second run.
-    const execution = rt.startRun
-      ? await rt.startRun(`ingest-${manifest.dataset}-${manifest.sourceId}`)
-      : undefined;
+    const execution = rt.startRun ? await rt.startRun(runNameFor(manifest)) : undefined;
     return { manifest, execution };
   });
+
+/** Execution names stop at 80 characters; the source id (16 hex) comes first so it is never cut. */
+export function runNameFor(manifest: { dataset: string; sourceId: string }): string {
+  return `ingest-${manifest.sourceId}-${manifest.dataset}`.slice(0, 80);
+}
 
 /**
  * S3 notifications URL-encode keys (`+` for spaces); take the key as given when it exists,
