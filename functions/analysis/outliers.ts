@@ -1,5 +1,5 @@
 import type { Contract, QueryEngine } from '#platform/ports.ts';
-import { rowsOutside, type MeasureQuartiles } from '#query/aggregates.ts';
+import { rowsOutside, type DatasetProfile, type MeasureQuartiles } from '#query/aggregates.ts';
 import type { OutlierFinding } from '#report/findings.ts';
 import { iqrFences } from './iqr.ts';
 
@@ -15,7 +15,7 @@ export async function findOutliers(
   engine: QueryEngine,
   contract: Contract,
   quartiles: MeasureQuartiles[],
-  rows: number,
+  profile: DatasetProfile,
 ): Promise<OutlierFinding[]> {
   const keyColumns = [contract.primaryKey, contract.timeColumn].filter(
     (c, i, all): c is string => c !== undefined && all.indexOf(c) === i,
@@ -47,7 +47,8 @@ export async function findOutliers(
       low: fences.low,
       high: fences.high,
       count: found.total,
-      rowsChecked: rows,
+      rowsChecked: profile.rows,
+      ...observedRange(profile, q.column),
       examples: found.rows.map((r) => {
         const value = Number(r['value']);
         return {
@@ -60,4 +61,10 @@ export async function findOutliers(
     });
   }
   return findings;
+}
+
+/** The column's smallest and largest values, so the report can say when a fence lies beyond them. */
+function observedRange(profile: DatasetProfile, column: string): { min?: number; max?: number } {
+  const c = profile.columns.find((p) => p.name === column);
+  return typeof c?.min === 'number' && typeof c.max === 'number' ? { min: c.min, max: c.max } : {};
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from './demo.ts';
 import { ingestCommand } from './ingest.ts';
@@ -7,6 +8,13 @@ const program = new Command()
   .name('insights')
   .description(
     'Business data files in, an honest report out. Runs the serverless-insights pipeline on this machine: a folder stands in for S3, DuckDB for Athena, an outbox folder for email.',
+  )
+  .version(
+    (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version,
   )
   .showHelpAfterError();
 

@@ -27,6 +27,9 @@ export interface OutlierFinding {
   /** Rows beyond the fences. */
   count: number;
   rowsChecked: number;
+  /** The column's observed range. */
+  min?: number;
+  max?: number;
   /** The most extreme rows, at most ten. */
   examples: OutlierExample[];
 }

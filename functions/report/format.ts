@@ -40,6 +40,18 @@ export function table(headers: string[], rows: string[][], align?: ('l' | 'r')[]
   return [headers, rule, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
+/**
+ * The IQR fences in words: a fence beyond the observed values is left out, so a column of
+ * positive quantities reads "up to 6", not "-2 to 6".
+ */
+export function normalRange(f: { low: number; high: number; min?: number; max?: number }): string {
+  const below = f.min !== undefined && f.low < f.min;
+  const above = f.max !== undefined && f.high > f.max;
+  if (below && !above) return `up to ${formatNumber(f.high)}`;
+  if (above && !below) return `from ${formatNumber(f.low)}`;
+  return `${formatNumber(f.low)} to ${formatNumber(f.high)}`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }

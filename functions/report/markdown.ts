@@ -1,5 +1,13 @@
 import type { OutlierFinding, TrendFinding } from './findings.ts';
-import { cell, formatChange, formatNumber, formatShare, plural, table } from './format.ts';
+import {
+  cell,
+  formatChange,
+  formatNumber,
+  formatShare,
+  normalRange,
+  plural,
+  table,
+} from './format.ts';
 import { outlierFindings, trendFindings, type DatasetSection, type ReportModel } from './model.ts';
 import { robustDistance } from './summary.ts';
 
@@ -41,7 +49,7 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
       cell(f.column),
       formatNumber(f.count),
       formatShare(f.count / f.rowsChecked),
-      `${formatNumber(f.low)} to ${formatNumber(f.high)}`,
+      normalRange(f),
       formatNumber(f.median),
     ]),
     ['l', 'l', 'r', 'r', 'r', 'r'],
@@ -72,7 +80,7 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
     return [
       `### ${cell(f.dataset)}.${cell(f.column)}`,
       '',
-      `Rows outside ${formatNumber(f.low)} to ${formatNumber(f.high)}, ${shown}:`,
+      `Rows outside the normal range (${normalRange(f)}), ${shown}:`,
       '',
       table(headers, rows, [...headers.map(() => 'l' as const).slice(3), 'r', 'r', 'r']),
     ].join('\n');

@@ -1,5 +1,5 @@
 import type { OutlierExample, OutlierFinding, TrendFinding } from './findings.ts';
-import { formatChange, formatNumber, formatShare, plural } from './format.ts';
+import { formatChange, formatNumber, formatShare, normalRange, plural } from './format.ts';
 import type { DatasetSection } from './model.ts';
 
 /**
@@ -22,15 +22,28 @@ export function executiveSummary(
         : 'no row was quarantined.'),
   );
 
-  const extremes = outliers
-    .flatMap((f) => f.examples.map((e) => ({ f, e, distance: robustDistance(f, e) })))
-    .sort((a, b) => b.distance - a.distance || a.f.id.localeCompare(b.f.id))
-    .slice(0, 3);
-  for (const { f, e } of extremes) {
-    lines.push(
-      `Unusual ${f.column} in ${f.dataset}${where(e)}: ${formatNumber(e.value)} against a median of ` +
-        `${formatNumber(f.median)} (normal range ${formatNumber(f.low)} to ${formatNumber(f.high)}).`,
+  // The most extreme row of each column, grouped by row: one sentence per unusual row,
+  // naming every column in which it stands out, the three most extreme rows first.
+  const rows = new Map<
+    string,
+    { dataset: string; e: OutlierExample; parts: string[]; distance: number }
+  >();
+  for (const f of outliers) {
+    const [e] = [...f.examples].sort((a, b) => robustDistance(f, b) - robustDistance(f, a));
+    if (!e) continue;
+    const key = `${f.dataset}\u0000${e.id ?? ''}\u0000${e.date ?? ''}`;
+    const row = rows.get(key) ?? { dataset: f.dataset, e, parts: [], distance: 0 };
+    row.parts.push(
+      `${f.column} ${formatNumber(e.value)} (median ${formatNumber(f.median)}, normal range ${normalRange(f)})`,
     );
+    row.distance = Math.max(row.distance, robustDistance(f, e));
+    rows.set(key, row);
+  }
+  const extremes = [...rows.values()]
+    .sort((a, b) => b.distance - a.distance || a.dataset.localeCompare(b.dataset))
+    .slice(0, 3);
+  for (const { dataset, e, parts } of extremes) {
+    lines.push(`Unusual ${dataset} row${where(e)}: ${parts.join('; ')}.`);
   }
 
   const moves = trends

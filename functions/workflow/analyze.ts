@@ -47,7 +47,7 @@ export async function runAnalysis(
         deps.engine,
         dataset.contract,
         stats.quartiles,
-        stats.profile.rows,
+        stats.profile,
       );
       break;
     case 'monthly_trends': {

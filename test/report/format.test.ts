@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cell, formatChange, formatNumber, formatShare, table } from '#report/format.ts';
+import {
+  cell,
+  formatChange,
+  formatNumber,
+  formatShare,
+  normalRange,
+  table,
+} from '#report/format.ts';
 
 describe('report formatting', () => {
   it('formats numbers for people', () => {
@@ -23,5 +30,14 @@ describe('report formatting', () => {
     expect(cell('<script>')).toBe('\\<script\\>');
     expect(cell('net_amount')).toBe('net_amount');
     expect(table(['x'], [[cell('1|2')]])).toBe('| x |\n| --- |\n| 1\\|2 |');
+  });
+});
+
+describe('normalRange', () => {
+  it('leaves out a fence that lies beyond every observed value', () => {
+    expect(normalRange({ low: -2, high: 6, min: 1, max: 183 })).toBe('up to 6');
+    expect(normalRange({ low: 10, high: 50, min: 0, max: 40 })).toBe('from 10');
+    expect(normalRange({ low: 10, high: 50, min: 0, max: 90 })).toBe('10 to 50');
+    expect(normalRange({ low: 10, high: 50 })).toBe('10 to 50');
   });
 });
