@@ -1,20 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import { ingestObject, type IngestResult } from '#ingest/ingest.ts';
-import { assertIdentifier, toIdentifier } from '#platform/identifiers.ts';
+import { basename, resolve } from 'node:path';
+import { datasetFromKey, ingestObject, type IngestResult } from '#ingest/ingest.ts';
+import { InputRejectedError } from '#platform/errors.ts';
+import { assertIdentifier } from '#platform/identifiers.ts';
 import type { Runtime } from '#platform/runtime.ts';
 import type { Progress } from './progress.ts';
-
-/**
- * The dataset a local file belongs to: its name without extensions (`sales.csv.gz` ->
- * `sales`), or its folder's name when the file name is only a date or a number
- * (`sales/2024-01.csv` -> `sales`).
- */
-export function datasetForFile(path: string): string {
-  const name = toIdentifier(basename(path).replace(/(\.[a-z0-9]+)+$/i, ''));
-  if (/^_?[0-9_]*$/.test(name)) return toIdentifier(basename(dirname(resolve(path))));
-  return name;
-}
 
 export interface FileOutcome {
   file: string;
@@ -22,22 +13,38 @@ export interface FileOutcome {
   error?: string;
 }
 
+export interface IngestFilesOptions {
+  dataset?: string;
+  /** Let a file replace a different one already ingested under the same name. */
+  replace?: boolean;
+}
+
 /**
  * Local `insights ingest`: each file is copied into the lake under `incoming/<dataset>/`
- * (the local stand-in for an upload to the bucket) and ingested from there.
+ * (the local stand-in for an upload to the bucket) and ingested from there. A different
+ * file of the same name is refused unless `replace` is set: it would be a new version of
+ * that object, whose rows replace the old file's.
  */
 export async function ingestFiles(
   runtime: Runtime,
   files: string[],
-  options: { dataset?: string },
+  options: IngestFilesOptions,
   progress: Progress,
 ): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
   for (const file of files) {
     try {
-      const dataset = assertIdentifier(options.dataset ?? datasetForFile(file), 'Dataset');
+      const dataset = assertIdentifier(options.dataset ?? datasetFromKey(resolve(file)), 'Dataset');
       const key = `incoming/${dataset}/${basename(file)}`;
-      await runtime.store.put(key, await readFile(file));
+      const bytes = await readFile(file);
+      const existing = await runtime.store.head(key);
+      if (existing && existing.etag !== md5(bytes) && !options.replace) {
+        throw new InputRejectedError(
+          `${runtime.store.url(key)} already holds a different file of this name. Rename the file to add it, or pass --replace to ingest it as a new version (its rows then replace the old file's)`,
+          { file },
+        );
+      }
+      await runtime.store.put(key, bytes);
       const duck = await runtime.duck();
       const result = await ingestObject(
         {
@@ -78,3 +85,6 @@ export async function ingestFiles(
   }
   return outcomes;
 }
+
+/** The local lake's ETag: the MD5 of the bytes, as for a single-part S3 upload. */
+const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');

@@ -5,7 +5,7 @@ import { withLocalRuntime } from './with-runtime.ts';
 /** Exit code 1 when a file could not be ingested at all; quarantined rows alone are not a failure. */
 export async function ingestCommand(
   files: string[],
-  options: { lake: string; dataset?: string },
+  options: { lake: string; dataset?: string; replace?: boolean },
 ): Promise<number> {
   const progress = consoleProgress();
   return withLocalRuntime({ lake: options.lake }, progress, async (runtime) => {

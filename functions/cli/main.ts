@@ -38,9 +38,15 @@ program
   .argument('<files...>', 'CSV files to ingest')
   .requiredOption('--lake <dir>', 'the lake folder')
   .option('--dataset <name>', 'dataset for all the files (default: from each file name)')
-  .action(async (files: string[], options: { lake: string; dataset?: string }) => {
-    process.exitCode = await ingestCommand(files, options);
-  });
+  .option(
+    '--replace',
+    'let a file replace a different one ingested earlier under the same name (a new version: its rows replace the old ones)',
+  )
+  .action(
+    async (files: string[], options: { lake: string; dataset?: string; replace?: boolean }) => {
+      process.exitCode = await ingestCommand(files, options);
+    },
+  );
 
 program
   .command('run')

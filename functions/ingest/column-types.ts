@@ -24,8 +24,9 @@ const PHONE = `'\\+?[(]?[0-9][0-9 ().-]{5,18}[0-9]'`;
 export const parseInteger = (v: string) =>
   `CASE WHEN regexp_full_match(${v}, ${INTEGER}) THEN TRY_CAST(regexp_replace(${v}, '\\.0*$', '') AS BIGINT) END`;
 
+/** Decimal numbers; one too large for a double (`1e309`) is rejected, not stored as infinity. */
 export const parseDouble = (v: string) =>
-  `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN TRY_CAST(${v} AS DOUBLE) END`;
+  `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) AND isfinite(TRY_CAST(${v} AS DOUBLE)) THEN TRY_CAST(${v} AS DOUBLE) END`;
 
 /** true/false, yes/no, t/f, y/n in any case; also 1/0 once a contract says boolean. */
 export const parseBoolean = (v: string) =>

@@ -3,15 +3,19 @@ import { createReadStream } from 'node:fs';
 import { toIdentifier } from '#platform/identifiers.ts';
 
 /**
- * The dataset a lake key belongs to: the folder below `incoming/` (`incoming/sales/2024.csv`
- * -> `sales`, taken as written and validated by the caller), else the file's base name
- * without its extensions (`exports/Sales Data.csv.gz` -> `sales_data`).
+ * The dataset a lake key or a local path belongs to: the folder below `incoming/`
+ * (`incoming/My Sales/2024.csv` -> `my_sales`), else the file's name without its extensions
+ * (`exports/Sales Data.csv.gz` -> `sales_data`), or its nearest folder when the name is only
+ * a date or a number (`sales/2024-01.csv` -> `sales`). The caller validates the result.
  */
 export function datasetFromKey(key: string): string {
-  const parts = key.split('/').filter((p) => p !== '');
-  if (parts.length >= 3 && parts[0] === 'incoming') return parts[1]!;
-  const file = parts.at(-1) ?? '';
-  return toIdentifier(file.replace(/(\.[A-Za-z0-9]+)+$/, ''));
+  const parts = key.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
+  if (parts.length >= 3 && parts[0] === 'incoming') return toIdentifier(parts[1]!);
+  // The file name without extensions, or, when that is only a date or a number
+  // (`sales/2024/01.csv`), the nearest folder whose name is more than that.
+  const names = [parts.at(-1)!.replace(/(\.[A-Za-z0-9]+)+$/, ''), ...parts.slice(0, -1).reverse()];
+  const name = names.map(toIdentifier).find((n) => !/^_?[0-9_]*$/.test(n));
+  return name ?? toIdentifier(names[0] ?? '');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +76,28 @@ describe('insights (the command line)', () => {
     expect(stderr).toMatch(new RegExp(`${missing}: .*amount`));
     expect(stderr).toMatch(new RegExp(`${empty}: .*empty`, 'i'));
     expect(stderr).toContain(`${missing} -> orders: 3 rows read, 0 curated, 3 quarantined`);
+  });
+
+  it('refuses a different file of the same name unless told to replace, and keeps the first', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'cli-lake-'));
+    const [a, b] = [
+      await mkdtemp(join(tmpdir(), 'cli-a-')),
+      await mkdtemp(join(tmpdir(), 'cli-b-')),
+    ];
+    await writeFile(join(a, 'sales.csv'), 'id,amount\n1,10\n2,20\n');
+    await writeFile(join(b, 'sales.csv'), 'id,amount\n3,30\n');
+    expect((await insights('ingest', join(a, 'sales.csv'), '--lake', lake)).code).toBe(0);
+    const refused = await insights('ingest', join(b, 'sales.csv'), '--lake', lake);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already holds a different file of this name');
+    expect(await readFile(join(lake, 'incoming/sales/sales.csv'), 'utf8')).toBe(
+      'id,amount\n1,10\n2,20\n',
+    );
+    const replaced = await insights('ingest', join(b, 'sales.csv'), '--lake', lake, '--replace');
+    expect(replaced.code).toBe(0);
+    expect(replaced.stderr).toContain('1 rows read, 1 curated');
+    // The same bytes again are a re-delivery, not a conflict.
+    expect((await insights('ingest', join(b, 'sales.csv'), '--lake', lake)).code).toBe(0);
   });
 
   it('says what to do when the lake has no data, and when a file does not exist', async () => {

@@ -100,6 +100,9 @@ describe('datasetFromKey', () => {
     expect(datasetFromKey('incoming/sales/2024/01.csv')).toBe('sales');
     expect(datasetFromKey('exports/Daily Sales Metrics.csv.gz')).toBe('daily_sales_metrics');
     expect(datasetFromKey('2024 Orders.csv')).toBe('_2024_orders');
+    expect(datasetFromKey('incoming/My Sales/x.csv')).toBe('my_sales');
+    expect(datasetFromKey('/home/me/My Sales/2024/01.csv')).toBe('my_sales');
+    expect(datasetFromKey('/data/sales/2024-01.csv')).toBe('sales');
   });
 });
 
