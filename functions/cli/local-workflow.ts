@@ -8,6 +8,7 @@ import * as assemble from '#handlers/assemble.ts';
 import type { HandlerDeps } from '#handlers/middleware.ts';
 import * as notify from '#handlers/notify.ts';
 import * as plan from '#handlers/plan.ts';
+import type { LocalQueryEngine } from '#platform/local/duckdb-query-engine.ts';
 import type { Runtime } from '#platform/runtime.ts';
 
 export const definitionPath = new URL('../workflow/report.asl.json', import.meta.url);
@@ -56,6 +57,8 @@ export async function runReportWorkflow(
   runtime: Runtime,
   run: WorkflowRun,
 ): Promise<WorkflowResult> {
+  // DuckDB's views are made from the lake as it is when the run starts (Athena needs nothing).
+  await (runtime.engine as Partial<LocalQueryEngine>).refresh?.();
   const deps: HandlerDeps = {
     runtime: async () => runtime,
     logger: new Logger({ logLevel: 'SILENT' }),
