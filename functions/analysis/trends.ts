@@ -1,26 +1,22 @@
 import { linearRegression, mean } from 'simple-statistics';
-import type { MonthlyPoint } from '#query/aggregates.ts';
+import type { MonthlyPoint, TimeCoverage } from '#query/aggregates.ts';
 import type { MonthValue, TrendFinding } from '#report/findings.ts';
 import { aggregationOf } from './measures.ts';
 
-export interface Coverage {
-  /** First and last date with data, `YYYY-MM-DD`. */
-  first: string;
-  last: string;
-}
-
 /**
  * Monthly totals (or means, for levels such as prices) of each measure, with growth month
- * over month and year over year between full months only: a first or last month that the
- * data covers in part would show a fake drop.
+ * over month and year over year between full calendar months only: a first or last month
+ * that the data covers in part would show a fake drop, and a month with no rows at all is
+ * a gap, named in the finding, never bridged by comparing the months around it.
  */
 export function monthlyTrends(
   dataset: string,
   timeColumn: string,
   measures: string[],
   points: MonthlyPoint[],
-  coverage: Coverage,
+  coverage: TimeCoverage,
 ): TrendFinding[] {
+  const missingMonths = gapsIn(points.map((p) => p.month));
   return measures.flatMap((column) => {
     const aggregation = aggregationOf(column);
     const months: MonthValue[] = points
@@ -31,16 +27,23 @@ export function monthlyTrends(
         partial: isPartial(p.month, coverage),
       }))
       .filter((m): m is MonthValue => m.value !== null && m.value !== undefined);
-    const full = months.filter((m) => !m.partial);
-    if (full.length < 2) return [];
-    const last = full[full.length - 1]!;
-    const previous = full[full.length - 2]!;
-    const yearAgo = full.find((m) => m.month === shiftMonth(last.month, -12));
-    const lastTwelve = full.slice(-12);
-    const priorTwelve = full.slice(-24, -12);
-    const average = mean(full.map((m) => m.value));
+    const full = new Map(months.filter((m) => !m.partial).map((m) => [m.month, m]));
+    const fullMonths = [...full.values()];
+    if (fullMonths.length < 2) return [];
+    const last = fullMonths[fullMonths.length - 1]!;
+    const previous = full.get(shiftMonth(last.month, -1));
+    const yearAgo = full.get(shiftMonth(last.month, -12));
+    const window = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => full.get(shiftMonth(last.month, from + i - 23)));
+    const [priorTwelve, lastTwelve] = [window(0, 12), window(12, 24)];
+    const complete = (ms: (MonthValue | undefined)[]): ms is MonthValue[] => ms.every(Boolean);
+    // The slope is fitted against the month's position in the calendar, so a gap stays a gap.
+    const origin = monthIndex(fullMonths[0]!.month);
     const slope =
-      full.length >= 3 ? linearRegression(full.map((m, i) => [i, m.value])).m : undefined;
+      fullMonths.length >= 3
+        ? linearRegression(fullMonths.map((m) => [monthIndex(m.month) - origin, m.value])).m
+        : undefined;
+    const average = mean(fullMonths.map((m) => m.value));
     return [
       {
         id: `trend:${dataset}:${column}`,
@@ -50,11 +53,12 @@ export function monthlyTrends(
         timeColumn,
         aggregation,
         months,
+        missingMonths,
         lastFullMonth: last.month,
-        monthOverMonth: growth(previous, last),
+        monthOverMonth: previous ? growth(previous, last) : undefined,
         yearOverYear: yearAgo ? growth(yearAgo, last) : undefined,
         trailingTwelve:
-          priorTwelve.length === 12 && lastTwelve.length === 12
+          complete(priorTwelve) && complete(lastTwelve)
             ? {
                 from: `${lastTwelve[0]!.month}..${last.month}`,
                 value: total(lastTwelve, aggregation),
@@ -93,20 +97,56 @@ function total(months: MonthValue[], aggregation: 'sum' | 'mean'): number {
   return aggregation === 'sum' ? sum : sum / months.length;
 }
 
-/** A month is partial when the data starts after its first day or ends before its last. */
-export function isPartial(month: string, coverage: Coverage): boolean {
-  const first = `${month}-01`;
-  const last = `${month}-${String(daysInMonth(month)).padStart(2, '0')}`;
-  return coverage.first.slice(0, 10) > first || coverage.last.slice(0, 10) < last;
+/**
+ * A month is partial when the data starts or ends inside it by at least one period:
+ * daily data ending on 30 December leaves December partial, weekly data ending on the 28th
+ * does not, and monthly data (one row per month) is never partial.
+ */
+export function isPartial(month: string, coverage: TimeCoverage): boolean {
+  const period = coverage.periodDays ?? 1;
+  if (period >= 28) return false;
+  const start = Date.UTC(...yearMonth(month), 1);
+  const end = Date.UTC(...yearMonth(month), daysInMonth(month));
+  const first = Date.parse(`${coverage.first.slice(0, 10)}T00:00:00Z`);
+  const last = Date.parse(`${coverage.last.slice(0, 10)}T00:00:00Z`);
+  const startsLate = first > start && (first - start) / DAY >= period;
+  const endsEarly = last < end && (end - last) / DAY >= period;
+  return (
+    (first >= start && first <= end && startsLate) || (last >= start && last <= end && endsEarly)
+  );
+}
+
+/** Calendar months between the first and last month of `months` that have no rows. */
+export function gapsIn(months: string[]): string[] {
+  if (months.length === 0) return [];
+  const present = new Set(months);
+  const sorted = [...present].sort();
+  const gaps: string[] = [];
+  for (let m = sorted[0]!; m < sorted[sorted.length - 1]!; m = shiftMonth(m, 1)) {
+    if (!present.has(m)) gaps.push(m);
+  }
+  return gaps;
+}
+
+const DAY = 86_400_000;
+
+function yearMonth(month: string): [number, number] {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return [y, m - 1];
+}
+
+function monthIndex(month: string): number {
+  const [y, m] = yearMonth(month);
+  return y * 12 + m;
 }
 
 export function daysInMonth(month: string): number {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const [y, m] = yearMonth(month);
+  return new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
 }
 
 export function shiftMonth(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + delta, 1));
+  const [y, m] = yearMonth(month);
+  const d = new Date(Date.UTC(y, m + delta, 1));
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }

@@ -116,8 +116,6 @@ export async function rowsOutside(
 
 export interface MonthlyPoint {
   month: string;
-  /** Distinct days with data, to tell a partial month from a full one. */
-  days: number;
   rows: number;
   sums: Record<string, number | null>;
   means: Record<string, number | null>;
@@ -136,13 +134,12 @@ export async function monthlyTotals(
   ]);
   const month = monthKey(engine.dialect, time);
   const rows = await engine.query(
-    `SELECT ${month} AS month, count(DISTINCT CAST(${time} AS DATE)) AS days, count(*) AS n` +
+    `SELECT ${month} AS month, count(*) AS n` +
       `${selects.length ? ', ' + selects.join(', ') : ''} FROM ${table(contract)} ` +
       `WHERE ${time} IS NOT NULL GROUP BY 1 ORDER BY 1`,
   );
   return rows.map((r) => ({
     month: String(r['month']),
-    days: num(r['days']),
     rows: num(r['n']),
     sums: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`s${i}`])])),
     means: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`a${i}`])])),
@@ -164,4 +161,33 @@ function scalarOrNull(value: unknown): string | number | null {
     : value == null
       ? null
       : String(value);
+}
+
+/** The span of a time column and its usual spacing (the median days between distinct dates). */
+export interface TimeCoverage {
+  /** First and last date, `YYYY-MM-DD`. */
+  first: string;
+  last: string;
+  /** 1 for daily data, 7 for weekly, about 30 for monthly; undefined with a single date. */
+  periodDays?: number;
+}
+
+export async function timeCoverage(
+  engine: QueryEngine,
+  contract: Contract,
+  timeColumn: string,
+): Promise<TimeCoverage | undefined> {
+  const day = `CAST(${ident(timeColumn)} AS DATE)`;
+  const [row] = await engine.query(
+    `SELECT min(d) AS first, max(d) AS last, ${quantile(engine.dialect, 'CAST(gap AS DOUBLE)', 0.5)} AS period ` +
+      `FROM (SELECT d, date_diff('day', lag(d) OVER (ORDER BY d), d) AS gap ` +
+      `FROM (SELECT DISTINCT ${day} AS d FROM ${table(contract)} WHERE ${ident(timeColumn)} IS NOT NULL) AS days) AS gaps`,
+  );
+  if (!row || row['first'] === null || row['first'] === undefined) return undefined;
+  const period = nullableNumber(row['period']);
+  return {
+    first: String(row['first']).slice(0, 10),
+    last: String(row['last']).slice(0, 10),
+    ...(period !== null ? { periodDays: period } : {}),
+  };
 }

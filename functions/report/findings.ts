@@ -58,8 +58,11 @@ export interface TrendFinding {
   timeColumn: string;
   aggregation: 'sum' | 'mean';
   months: MonthValue[];
+  /** Calendar months inside the span that have no rows at all. */
+  missingMonths: string[];
   lastFullMonth: string;
-  monthOverMonth: Growth;
+  /** Undefined when the month before the last full month is missing or partial. */
+  monthOverMonth: Growth | undefined;
   yearOverYear: Growth | undefined;
   trailingTwelve:
     { from: string; value: number; previous: number; change: number | undefined } | undefined;

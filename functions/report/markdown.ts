@@ -117,8 +117,8 @@ function trends(findings: TrendFinding[]): string | undefined {
         cell(t.column),
         t.aggregation === 'sum' ? 'total' : 'average',
         t.lastFullMonth,
-        formatNumber(t.monthOverMonth.toValue),
-        formatChange(t.monthOverMonth.change),
+        formatNumber(t.months.find((m) => m.month === t.lastFullMonth)?.value),
+        formatChange(t.monthOverMonth?.change),
         formatChange(t.yearOverYear?.change),
         formatChange(t.trailingTwelve?.change),
         t.slopeShareOfMean === undefined
@@ -127,7 +127,8 @@ function trends(findings: TrendFinding[]): string | undefined {
       ]),
       ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
     );
-    const months = [...new Set(list.flatMap((t) => t.months.map((m) => m.month)))]
+    const missing = new Set(list[0]!.missingMonths);
+    const months = [...new Set([...list.flatMap((t) => t.months.map((m) => m.month)), ...missing])]
       .sort()
       .slice(-MONTHS_SHOWN);
     const monthly = table(
@@ -138,7 +139,7 @@ function trends(findings: TrendFinding[]): string | undefined {
       months.map((month) => {
         const partial = list.some((t) => t.months.find((m) => m.month === month)?.partial);
         return [
-          partial ? `${month} (partial)` : month,
+          missing.has(month) ? `${month} (no rows)` : partial ? `${month} (partial)` : month,
           ...list.map((t) => formatNumber(t.months.find((m) => m.month === month)?.value)),
         ];
       }),
@@ -147,7 +148,13 @@ function trends(findings: TrendFinding[]): string | undefined {
     return [
       `### ${cell(dataset)}`,
       '',
-      `By month of \`${list[0]!.timeColumn}\`; growth compares full months only.`,
+      `By month of \`${list[0]!.timeColumn}\`; growth compares full calendar months only.`,
+      ...(missing.size
+        ? [
+            '',
+            `No rows at all in ${[...missing].join(', ')}: growth across a missing month is not computed.`,
+          ]
+        : []),
       '',
       growth,
       '',

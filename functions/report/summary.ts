@@ -56,10 +56,12 @@ export function executiveSummary(
     .slice(0, 3);
   for (const t of moves) {
     const yoy = t.yearOverYear!;
+    const mom = t.monthOverMonth
+      ? ` and ${formatChange(t.monthOverMonth.change)} on ${t.monthOverMonth.from}`
+      : '';
     lines.push(
       `${t.dataset}.${t.column} totalled ${formatNumber(yoy.toValue)} in ${yoy.to}, ` +
-        `${formatChange(yoy.change)} on ${yoy.from} (${formatNumber(yoy.fromValue)}) and ` +
-        `${formatChange(t.monthOverMonth.change)} on ${t.monthOverMonth.from}.`,
+        `${formatChange(yoy.change)} on ${yoy.from} (${formatNumber(yoy.fromValue)})${mom}.`,
     );
   }
   return lines;

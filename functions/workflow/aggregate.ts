@@ -2,8 +2,10 @@ import type { BlobStore, QueryEngine } from '#platform/ports.ts';
 import {
   measureQuartiles,
   profileDataset,
+  timeCoverage,
   type DatasetProfile,
   type MeasureQuartiles,
+  type TimeCoverage,
 } from '#query/aggregates.ts';
 import type { RunPlan } from './plan.ts';
 import { runKeys } from './run-keys.ts';
@@ -11,8 +13,8 @@ import { runKeys } from './run-keys.ts';
 export interface DatasetAggregates {
   profile: DatasetProfile;
   quartiles: MeasureQuartiles[];
-  /** First and last value of the time column, where the dataset has one. */
-  coverage?: { first: string; last: string };
+  /** The span and spacing of the time column, where the dataset has one with values. */
+  coverage?: TimeCoverage;
 }
 
 export interface RunAggregates {
@@ -30,11 +32,9 @@ export async function aggregateRun(
   for (const d of plan.datasets) {
     const profile = await profileDataset(deps.engine, d.contract);
     const quartiles = await measureQuartiles(deps.engine, d.contract, d.measures);
-    const time = profile.columns.find((c) => c.name === d.contract.timeColumn);
-    const coverage =
-      time && time.min !== null && time.max !== null
-        ? { first: String(time.min), last: String(time.max) }
-        : undefined;
+    const coverage = d.contract.timeColumn
+      ? await timeCoverage(deps.engine, d.contract, d.contract.timeColumn)
+      : undefined;
     datasets[d.dataset] = { profile, quartiles, ...(coverage ? { coverage } : {}) };
   }
   const aggregatesKey = runKeys(input.runId).aggregates;
