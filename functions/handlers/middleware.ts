@@ -9,10 +9,18 @@ export interface HandlerDeps {
   logger: Logger;
 }
 
-/** Builds the runtime on first use and reuses it for the life of the process (a cold start). */
+/**
+ * Builds the runtime on first use and reuses it for the life of the process (a cold start).
+ * A failed build is not kept: the next invocation tries again (a throttled SSM read at cold
+ * start must not fail every later call of a warm container).
+ */
 export function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
-  return () => (made ??= make());
+  return () =>
+    (made ??= make().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    }));
 }
 
 /** A thin Lambda handler: log context in, the domain call, errors out with their names intact. */

@@ -103,13 +103,14 @@ export async function rowsOutside(
 ): Promise<{ total: number; rows: Row[] }> {
   const col = ident(measure);
   const where = `${col} < ${literalNumber(fences.low)} OR ${col} > ${literalNumber(fences.high)}`;
-  const keys = keyColumns.map(ident);
+  // Keys come back as text: a 19-digit id would lose its last digits as a JavaScript number.
+  const keys = keyColumns.map((k) => `CAST(${ident(k)} AS VARCHAR) AS ${ident(k)}`);
   const [counted] = await engine.query(
     `SELECT count(*) AS n FROM ${table(contract)} WHERE ${where}`,
   );
   const rows = await engine.query(
     `SELECT ${[...keys, `${col} AS value`].join(', ')} FROM ${table(contract)} WHERE ${where} ` +
-      `ORDER BY abs(${col} - ${literalNumber(fences.center)}) DESC, ${[...keys, col].join(', ')} LIMIT ${Math.floor(limit)}`,
+      `ORDER BY abs(${col} - ${literalNumber(fences.center)}) DESC, ${[...keyColumns.map(ident), col].join(', ')} LIMIT ${Math.floor(limit)}`,
   );
   return { total: num(counted?.['n']), rows };
 }

@@ -81,8 +81,9 @@ export class ReportWorkflow extends Construct {
       memorySize: 1024,
       timeout: Duration.minutes(2),
     });
+    // quarantine/: the report lists the first quarantined rows of each dataset.
     lake.grantPrefixes(assemble.role, {
-      read: ['runs', 'manifests', 'catalog'],
+      read: ['runs', 'manifests', 'catalog', 'quarantine'],
       write: ['reports'],
     });
 

@@ -267,10 +267,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('assemble reads runs/, manifests/, catalog/ and writes reports/', () => {
+  it('assemble reads runs/, manifests/, catalog/, quarantine/ and writes reports/', () => {
     const role = roleOf(synth.stack.workflow.functions.assemble);
     expect(resourcesFor(template, role, 's3:GetObject')).toEqual(
-      objects('catalog', 'manifests', 'runs'),
+      objects('catalog', 'manifests', 'quarantine', 'runs'),
     );
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports'));
   });

@@ -147,6 +147,16 @@ describe('athenaQueryEngine', () => {
     });
   });
 
+  it('turns throttling into a TransientError, which the workflow retries', async () => {
+    athena
+      .on(StartQueryExecutionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(engine().query('SELECT 1')).rejects.toThrow(TransientError);
+    await expect(engine().query('SELECT 1')).rejects.toThrow(
+      'Athena is busy (ThrottlingException)',
+    );
+  });
+
   it('says why a query failed', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q2' });
     athena.on(GetQueryExecutionCommand).resolves({

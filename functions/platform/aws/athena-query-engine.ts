@@ -24,18 +24,20 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
   return {
     dialect: 'trino',
     async query(sql) {
-      const started = await athena.send(
-        new StartQueryExecutionCommand({
-          QueryString: sql,
-          WorkGroup: options.workGroup,
-          QueryExecutionContext: { Database: options.database },
-        }),
+      const started = await retryable(() =>
+        athena.send(
+          new StartQueryExecutionCommand({
+            QueryString: sql,
+            WorkGroup: options.workGroup,
+            QueryExecutionContext: { Database: options.database },
+          }),
+        ),
       );
       const id = started.QueryExecutionId!;
       const deadline = Date.now() + timeoutMs;
       for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
-        const { QueryExecution } = await athena.send(
-          new GetQueryExecutionCommand({ QueryExecutionId: id }),
+        const { QueryExecution } = await retryable(() =>
+          athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
         );
         const state = QueryExecution?.Status?.State;
         if (state === 'SUCCEEDED') break;
@@ -45,7 +47,9 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
           );
         }
         if (Date.now() > deadline) {
-          await athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+          await retryable(() =>
+            athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id })),
+          );
           throw new TransientError(
             `Athena query ${id} did not finish within ${timeoutMs} ms and was stopped`,
           );
@@ -57,8 +61,8 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
       let token: string | undefined;
       let first = true;
       do {
-        const page = await athena.send(
-          new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }),
+        const page = await retryable(() =>
+          athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token })),
         );
         columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? columns;
         const data = page.ResultSet?.Rows ?? [];
@@ -79,10 +83,12 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
 function convert(value: string | undefined, type: string | undefined): Scalar {
   if (value === undefined) return null;
   switch (type) {
+    case 'bigint':
+      // Beyond 2^53 a JavaScript number loses digits: keep the exact text.
+      return Number.isSafeInteger(Number(value)) ? Number(value) : value;
     case 'tinyint':
     case 'smallint':
     case 'integer':
-    case 'bigint':
     case 'float':
     case 'real':
     case 'double':
@@ -94,5 +100,18 @@ function convert(value: string | undefined, type: string | undefined): Scalar {
       return value.replace(' ', 'T');
     default:
       return value;
+  }
+}
+
+/** Throttling and other retryable SDK errors become TransientError, which the workflow retries. */
+async function retryable<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const e = error as { name?: string; $retryable?: unknown; message?: string };
+    if (e.$retryable || e.name === 'ThrottlingException' || e.name === 'TooManyRequestsException') {
+      throw new TransientError(`Athena is busy (${e.name}): ${e.message ?? ''}`, { cause: error });
+    }
+    throw error;
   }
 }

@@ -60,7 +60,9 @@ function toScalar(value: unknown, duckdb: DuckDbModule): Scalar {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') {
     return value;
   }
-  if (typeof value === 'bigint') return Number(value);
+  // Beyond 2^53 a JavaScript number loses digits: such a value comes back as its exact text.
+  if (typeof value === 'bigint')
+    return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
   if (value instanceof duckdb.DuckDBDecimalValue) return value.toDouble();
   if (value instanceof duckdb.DuckDBTimestampValue) return String(value).replace(' ', 'T');
   return String(value);
