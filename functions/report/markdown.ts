@@ -207,11 +207,19 @@ function dataAnalyzed(m: ReportModel): string {
         ...m.skippedDatasets.map((s) => `- ${cell(s.dataset)}: ${s.reason}.`),
       ]
     : [];
+  // Files refused whole (empty, unreadable, a required column missing), wherever they belong.
+  const refused = [
+    ...m.datasets.flatMap((d) =>
+      d.files.flatMap((f) => (f.fileError ? [[f.sourceKey, f.fileError]] : [])),
+    ),
+    ...m.skippedDatasets.flatMap((s) => s.fileErrors.map((f) => [f.sourceKey, f.error])),
+  ].map(([key, error]) => `- \`${cell(key)}\`: ${cell(error)}`);
   return [
     '## Data analyzed',
     '',
     overview,
     ...skipped,
+    ...(refused.length ? ['', 'Files that could not be ingested:', '', ...refused] : []),
     ...(ignored.length ? ['', ...ignored] : []),
     ...(quarantine.length
       ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])]
@@ -258,9 +266,6 @@ function columnProfile(d: DatasetSection): string {
 }
 
 function quarantineSection(d: DatasetSection): string {
-  const fileErrors = d.files
-    .filter((f) => f.fileError)
-    .map((f) => `- \`${cell(f.sourceKey)}\`: ${cell(f.fileError)}`);
   const reasons = table(
     ['Column', 'Reason', 'Rows'],
     d.rejections.map((r) => [cell(r.column), cell(r.reason), formatNumber(r.rows)]),
@@ -275,7 +280,6 @@ function quarantineSection(d: DatasetSection): string {
   );
   return [
     `**${cell(d.dataset)}**: ${plural(d.rowsQuarantined, 'row')} kept in quarantine, none lost.`,
-    ...(fileErrors.length ? ['', ...fileErrors] : []),
     '',
     reasons,
     '',

@@ -34,6 +34,13 @@ export interface DatasetSection {
   columns: ColumnProfile[];
 }
 
+/** A dataset in the lake that no analysis could use, why, and what went wrong with its files. */
+export interface SkippedDataset {
+  dataset: string;
+  reason: string;
+  fileErrors: { sourceKey: string; error: string }[];
+}
+
 export interface NotComputed {
   analysisId: string;
   dataset: string;
@@ -51,7 +58,7 @@ export interface ReportModel {
   };
   summary: string[];
   datasets: DatasetSection[];
-  skippedDatasets: { dataset: string; reason: string }[];
+  skippedDatasets: SkippedDataset[];
   findings: Finding[];
   notComputed: NotComputed[];
 }

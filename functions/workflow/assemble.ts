@@ -72,7 +72,13 @@ export async function assembleReport(
     },
     summary: [],
     datasets,
-    skippedDatasets: plan.skipped,
+    skippedDatasets: plan.skipped.map((s) => ({
+      dataset: s.dataset,
+      reason: s.reason,
+      fileErrors: s.inputs.flatMap((i) =>
+        i.fileError ? [{ sourceKey: i.sourceKey, error: i.fileError }] : [],
+      ),
+    })),
     findings,
     notComputed,
   };

@@ -1,4 +1,5 @@
 import type { BlobStore, Catalog, Contract, Manifest } from '#platform/ports.ts';
+import { lakeKeys } from '#ingest/lake-keys.ts';
 import { runKeys } from './run-keys.ts';
 
 export type AnalysisKind = 'outliers' | 'monthly_trends';
@@ -35,8 +36,8 @@ export interface RunPlan {
   startedAt: string;
   trigger: string;
   datasets: DatasetPlan[];
-  /** Datasets that are catalogued but cannot be analysed, and why. */
-  skipped: { dataset: string; reason: string }[];
+  /** Datasets in the lake that cannot be analysed, why, and their files. */
+  skipped: { dataset: string; reason: string; inputs: InputSummary[] }[];
   analyses: AnalysisTask[];
 }
 
@@ -63,13 +64,19 @@ export async function planRun(
   const keys = runKeys(input.runId);
   const datasets: DatasetPlan[] = [];
   const skipped: RunPlan['skipped'] = [];
-  for (const dataset of await deps.catalog.listDatasets()) {
+  // Every dataset that has a contract or at least one manifest: a dataset whose files all
+  // failed (an empty first upload) has no contract, and the report must still say so.
+  for (const dataset of await datasetsInLake(deps)) {
     const contract = await deps.catalog.getContract(dataset);
-    if (!contract) continue;
     const inputs = await latestInputs(deps.store, dataset);
     const curated = inputs.reduce((sum, i) => sum + i.rowsCurated, 0);
-    if (curated === 0) {
-      skipped.push({ dataset, reason: 'no valid rows have been ingested' });
+    if (!contract || curated === 0) {
+      skipped.push({
+        dataset,
+        reason:
+          inputs.length === 0 ? 'no file has been ingested' : 'no valid rows have been ingested',
+        inputs,
+      });
       continue;
     }
     const measures = contract.columns.filter((c) => c.role === 'measure').map((c) => c.name);
@@ -101,6 +108,13 @@ function analysesFor(d: DatasetPlan): AnalysisTask[] {
   return tasks;
 }
 
+async function datasetsInLake(deps: { store: BlobStore; catalog: Catalog }): Promise<string[]> {
+  const fromManifests = (await deps.store.list('manifests/'))
+    .map((o) => /^manifests\/([^/]+)\//.exec(o.key)?.[1])
+    .filter((d): d is string => d !== undefined);
+  return [...new Set([...(await deps.catalog.listDatasets()), ...fromManifests])].sort();
+}
+
 /** One manifest per source key: a newer version of a file replaces the older one. */
 async function latestInputs(store: BlobStore, dataset: string): Promise<InputSummary[]> {
   const latest = new Map<string, Manifest>();
@@ -122,6 +136,6 @@ async function latestInputs(store: BlobStore, dataset: string): Promise<InputSum
       rejections: m.rejections,
       ...(m.fileError ? { fileError: m.fileError } : {}),
       ...(m.ignoredColumns?.length ? { ignoredColumns: m.ignoredColumns } : {}),
-      quarantineKey: `quarantine/${dataset}/${m.sourceId}.jsonl`,
+      quarantineKey: lakeKeys.quarantine(dataset, m.sourceId),
     }));
 }

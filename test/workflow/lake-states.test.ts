@@ -68,7 +68,36 @@ describe('the report over lakes the demo does not make', () => {
     const model = await report(runtime, root, 'one-empty');
     expect(model.datasets.map((d) => d.dataset)).toEqual(['orders']);
     expect(model.skippedDatasets).toEqual([
-      { dataset: 'stock', reason: 'no valid rows have been ingested' },
+      {
+        dataset: 'stock',
+        reason: 'no valid rows have been ingested',
+        fileErrors: [
+          { sourceKey: 'incoming/stock/stock.csv', error: expect.stringMatching(/empty/) },
+        ],
+      },
+    ]);
+    const md = await readFile(join(root, 'reports/one-empty/report.md'), 'utf8');
+    expect(md).toMatch(
+      /Files that could not be ingested:\n\n- `incoming\/stock\/stock\.csv`: .*empty/,
+    );
+  });
+
+  it('names a dataset whose only file could not be read, though it has no contract', async () => {
+    const { runtime, root } = await lakeWith([
+      {
+        'incoming/orders/orders.csv': 'order_id,amount\nA1,10\nA2,12\n',
+        'incoming/notes/notes.csv': 'a,b\n',
+      },
+    ]);
+    const model = await report(runtime, root, 'header-only');
+    expect(model.skippedDatasets).toEqual([
+      {
+        dataset: 'notes',
+        reason: 'no valid rows have been ingested',
+        fileErrors: [
+          { sourceKey: 'incoming/notes/notes.csv', error: expect.stringMatching(/no data rows/) },
+        ],
+      },
     ]);
   });
 });
