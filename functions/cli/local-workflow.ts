@@ -10,6 +10,7 @@ import * as notify from '#handlers/notify.ts';
 import * as plan from '#handlers/plan.ts';
 import type { LocalQueryEngine } from '#platform/local/duckdb-query-engine.ts';
 import type { Runtime } from '#platform/runtime.ts';
+import { describeFailure } from '#workflow/notify.ts';
 
 export const definitionPath = new URL('../workflow/report.asl.json', import.meta.url);
 
@@ -70,13 +71,19 @@ export async function runReportWorkflow(
     };
   };
   const notifyHandler = invoke('notify', notify.makeHandler(deps));
+  // What NotifyFailure was told, so a failed run can say why, not only that it failed.
+  let failure: { Error?: string; Cause?: string } | undefined;
+  const notifyFailure = async (input: unknown) => {
+    failure = (input as { Payload: { failure: typeof failure } }).Payload.failure;
+    return notifyHandler(input);
+  };
   const local = {
     Plan: invoke('plan', plan.makeHandler(deps)),
     Aggregate: invoke('aggregate', aggregate.makeHandler(deps)),
     RunAnalysis: invoke('analyze', analyze.makeHandler(deps)),
     Assemble: invoke('assemble', assemble.makeHandler(deps)),
     Notify: notifyHandler,
-    NotifyFailure: notifyHandler,
+    NotifyFailure: notifyFailure,
   };
   const pause = run.retryPauseMs ?? 50;
   const machine = new StateMachine(localDefinition() as never);
@@ -106,9 +113,19 @@ export async function runReportWorkflow(
       }
     }
   })();
-  const result = (await execution.result) as unknown as WorkflowResult;
-  await progress.catch(() => undefined);
-  return result;
+  try {
+    return (await execution.result) as unknown as WorkflowResult;
+  } catch (error) {
+    if (!failure) throw error;
+    throw new Error(
+      `Report run ${run.runId} failed: ${describeFailure(failure)} (the recipients were emailed)`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await progress.catch(() => undefined);
+  }
 }
 
 function lambdaContext(name: string): Context {

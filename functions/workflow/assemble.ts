@@ -13,6 +13,7 @@ import {
 import { executiveSummary } from '#report/summary.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
 import type { DatasetPlan, RunPlan } from './plan.ts';
+import { describeFailure } from './notify.ts';
 import { runKeys } from './run-keys.ts';
 
 /** How many quarantined rows per dataset the report lists (all are in quarantine/). */
@@ -167,14 +168,7 @@ async function quarantineSamples(
 }
 
 function failureReason(error: { Error?: string; Cause?: string }): string {
-  let cause = error.Cause ?? '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    cause = parsed.errorMessage ?? cause;
-  } catch {
-    // Cause is plain text.
-  }
-  return `the analysis failed (${error.Error ?? 'error'}${cause ? `: ${cause}` : ''})`;
+  return `the analysis failed (${describeFailure(error)})`;
 }
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);

@@ -18,10 +18,7 @@ export async function notify(deps: NotifyDeps, input: NotifyInput) {
       to: deps.recipients,
       subject: `Insights run ${input.runId} failed`,
       text: [
-        `The report run ${input.runId} did not complete.`,
-        '',
-        `Error: ${input.failure.Error ?? 'unknown'}`,
-        `Cause: ${input.failure.Cause ?? 'not given'}`,
+        `The report run ${input.runId} did not complete: ${describeFailure(input.failure)}`,
         '',
         'Nothing already ingested was lost; fix the cause and start the run again.',
       ].join('\n'),
@@ -40,4 +37,22 @@ export async function notify(deps: NotifyDeps, input: NotifyInput) {
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * A Step Functions error as a sentence. Lambda puts the function's error in Cause as JSON
+ * (`errorType`, `errorMessage`, `trace`); the local runtime puts the message itself.
+ */
+export function describeFailure(failure: { Error?: string; Cause?: unknown }): string {
+  const cause =
+    typeof failure.Cause === 'string' ? failure.Cause : JSON.stringify(failure.Cause ?? '');
+  let message = cause;
+  try {
+    const parsed = JSON.parse(cause) as { errorType?: string; errorMessage?: string };
+    if (parsed.errorMessage) message = parsed.errorMessage;
+  } catch {
+    // A plain-text cause.
+  }
+  const name = failure.Error && failure.Error !== 'Error' ? `${failure.Error}: ` : '';
+  return `${name}${message || 'no cause was given'}`;
 }

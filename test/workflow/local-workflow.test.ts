@@ -90,7 +90,7 @@ describe('the report workflow on the local runtime', () => {
       {
         analysisId: 'monthly-trends-orders',
         dataset: 'orders',
-        reason: 'the analysis failed (Error: engine down)',
+        reason: 'the analysis failed (engine down)',
       },
     ]);
     expect(await readFile(join(root, result.reportKey), 'utf8')).toContain('## Not computed');
@@ -102,7 +102,7 @@ describe('the report workflow on the local runtime', () => {
     runtime.engine = { dialect: 'duckdb', query: () => Promise.reject(new Error('no engine')) };
     await expect(
       runReportWorkflow(runtime, { runId: 'failed-run', trigger: 'test' }),
-    ).rejects.toThrow();
+    ).rejects.toThrow('Report run failed-run failed: no engine (the recipients were emailed)');
     const [eml] = await readdir(join(root, 'outbox'));
     const mail = await readFile(join(root, 'outbox', eml!), 'utf8');
     expect(mail).toContain('Subject: Insights run failed-run failed');

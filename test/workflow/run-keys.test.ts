@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputRejectedError } from '#platform/errors.ts';
+import { describeFailure } from '#workflow/notify.ts';
 import { newRunId, runKeys } from '#workflow/run-keys.ts';
 
 describe('run ids and keys', () => {
@@ -18,5 +19,22 @@ describe('run ids and keys', () => {
     expect(runKeys('r1').findings('outliers-sales/../x')).toBe(
       'runs/r1/findings/outliers-sales-x.json',
     );
+  });
+});
+
+describe('describeFailure', () => {
+  it('reads the message out of a Lambda error, and takes a local one as it is', () => {
+    expect(
+      describeFailure({
+        Error: 'ConfigError',
+        Cause: JSON.stringify({
+          errorType: 'ConfigError',
+          errorMessage: 'MAIL_FROM is not set',
+          trace: [],
+        }),
+      }),
+    ).toBe('ConfigError: MAIL_FROM is not set');
+    expect(describeFailure({ Error: 'Error', Cause: 'no engine' })).toBe('no engine');
+    expect(describeFailure({})).toBe('no cause was given');
   });
 });
