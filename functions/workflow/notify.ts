@@ -45,7 +45,11 @@ export function escapeHtml(text: string): string {
  */
 export function describeFailure(failure: { Error?: string; Cause?: unknown }): string {
   const cause =
-    typeof failure.Cause === 'string' ? failure.Cause : JSON.stringify(failure.Cause ?? '');
+    typeof failure.Cause === 'string'
+      ? failure.Cause
+      : failure.Cause === undefined
+        ? ''
+        : JSON.stringify(failure.Cause);
   let message = cause;
   try {
     const parsed = JSON.parse(cause) as { errorType?: string; errorMessage?: string };
