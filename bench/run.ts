@@ -48,12 +48,15 @@ async function once(): Promise<Sample> {
 
     const runtime = await localRuntime({ lake: join(dir, 'lake'), outbox: join(dir, 'outbox') });
     t = performance.now();
-    await ingestFiles(
+    const outcomes = await ingestFiles(
       runtime,
       demo.files.map((f) => f.path),
       {},
       quiet,
     );
+    // A broken ingest is fast: refuse to time it.
+    const failed = outcomes.filter((o) => o.error || o.result?.manifest.fileError);
+    if (failed.length) throw new Error(`ingest failed for ${failed.map((o) => o.file).join(', ')}`);
     const ingestMs = performance.now() - t;
     t = performance.now();
     await runReportWorkflow(runtime, { runId: 'bench', trigger: 'bench' });

@@ -3,7 +3,7 @@ import { dayNumber, dayOfYear, isoDate, weekday, yearOf } from './dates.ts';
 import type { PlantedAnomaly, PlantedRelationship, SeasonalityTruth } from './ground-truth.ts';
 import type { InvalidCell, InvalidCellSpec } from './invalid-rows.ts';
 import { byIndex, lineOfRow, planInvalidCells, spoilRow } from './invalid-rows.ts';
-import { iqrFences } from './iqr-fences.ts';
+import { columnFences } from './iqr-fences.ts';
 import { SeededRandom, deriveSeed } from './seeded-random.ts';
 import { columnNames } from './schema.ts';
 
@@ -254,12 +254,12 @@ function settleAnomalies(
     const fences = Object.fromEntries(
       ANOMALY_COLUMNS.map((c) => [
         c,
-        iqrFences(
+        columnFences(
           valid.map((r) => columnValue(r, c)),
           3,
         ),
       ]),
-    ) as Record<AnomalyColumn, ReturnType<typeof iqrFences>>;
+    ) as Record<AnomalyColumn, ReturnType<typeof columnFences>>;
     let settled = true;
     for (const p of plan) {
       const row = rows[p.index];

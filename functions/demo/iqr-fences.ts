@@ -2,6 +2,7 @@
  * Quartiles and Tukey fences, as the planted anomalies must beat them: the generator checks
  * that each planted value lies beyond Q1 - 3 IQR or Q3 + 3 IQR of its column.
  */
+import { iqrFences } from '#analysis/iqr.ts';
 
 /**
  * The p-quantile of sorted values by linear interpolation between order statistics
@@ -27,11 +28,11 @@ export interface Fences {
   upper: number;
 }
 
-/** Tukey's fences Q1 - k IQR and Q3 + k IQR (k = 1.5 is the usual outlier rule). */
-export function iqrFences(values: readonly number[], k: number): Fences {
+/** Tukey's fences of a column of values (the report's own rule, `#analysis/iqr.ts`). */
+export function columnFences(values: readonly number[], k: number): Fences {
   const sorted = [...values].sort((a, b) => a - b);
   const q1 = quantileSorted(sorted, 0.25);
   const q3 = quantileSorted(sorted, 0.75);
-  const iqr = q3 - q1;
-  return { q1, q3, iqr, lower: q1 - k * iqr, upper: q3 + k * iqr };
+  const { low, high, iqr } = iqrFences(q1, q3, k);
+  return { q1, q3, iqr, lower: low, upper: high };
 }

@@ -2,7 +2,7 @@
  * The ports: everything the domain needs from the outside world. Domain code (ingest,
  * query, analysis, report) imports only this file and receives implementations as
  * arguments. `local/` implements them on the filesystem and DuckDB, `aws/` on S3,
- * Athena, Glue and SES; neither imports the other.
+ * Athena and SES; neither imports the other.
  */
 
 /** An object in the lake, as a listing shows it. */

@@ -1,5 +1,5 @@
 import type { OutlierExample, OutlierFinding, TrendFinding } from './findings.ts';
-import { formatChange, formatNumber, formatShare, normalRange, plural } from './format.ts';
+import { cell, formatChange, formatNumber, formatShare, normalRange, plural } from './format.ts';
 import type { DatasetSection } from './model.ts';
 
 /**
@@ -74,7 +74,7 @@ export function robustDistance(f: OutlierFinding, e: OutlierExample): number {
 }
 
 export function where(e: OutlierExample): string {
-  const parts = [e.date ? `on ${e.date}` : '', e.id ? `(${e.id})` : ''].filter(Boolean);
+  const parts = [e.date ? `on ${cell(e.date)}` : '', e.id ? `(${cell(e.id)})` : ''].filter(Boolean);
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 

@@ -8,7 +8,6 @@ export const runKeys = (runId: string) => {
     aggregates: `runs/${runId}/aggregates.json`,
     findings: (analysisId: string) =>
       `runs/${runId}/findings/${analysisId.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
-    reportPrefix: `reports/${runId}/`,
     reportMarkdown: `reports/${runId}/report.md`,
     reportJson: `reports/${runId}/report.json`,
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkLines, csvField, csvLine, formatCents } from '#demo/csv.ts';
 import { dayNumber, dayOfYear, isoDate, weekday } from '#demo/dates.ts';
-import { iqrFences, quantileSorted } from '#demo/iqr-fences.ts';
+import { columnFences, quantileSorted } from '#demo/iqr-fences.ts';
 import {
   SeededRandom,
   cumulativeWeights,
@@ -126,7 +126,7 @@ describe('iqr fences', () => {
     // R 4.2: quantile(1:4, 0.25) = 1.75; quantile(c(1, 3, 7, 15), 0.75) = 9
     expect(quantileSorted([1, 2, 3, 4], 0.25)).toBe(1.75);
     expect(quantileSorted([1, 3, 7, 15], 0.75)).toBe(9);
-    expect(iqrFences([1, 2, 3, 4], 1.5)).toEqual({
+    expect(columnFences([1, 2, 3, 4], 1.5)).toEqual({
       q1: 1.75,
       q3: 3.25,
       iqr: 1.5,

@@ -96,10 +96,9 @@ describe('versions of a source file', () => {
     expect(await lake.store.getText(KEY)).toBe(salesV1());
   });
 
-  it('refuses a dataset name that is not an identifier, and a missing object', async () => {
-    await expect(lake.ingest('incoming/Store Sales/x.csv', 'a\n1\n')).rejects.toThrow(
-      /Dataset "Store Sales" is not a valid name/,
-    );
+  it('names a dataset from its folder as an identifier, refuses a bad name given, and a missing object', async () => {
+    const { manifest } = await lake.ingest('incoming/Store Sales/x.csv', 'a\n1\n');
+    expect(manifest.dataset).toBe('store_sales');
     await expect(
       lake.ingest('incoming/ok/x.csv', 'a\n1\n', 'x; DROP TABLE y'),
     ).rejects.toMatchObject({ name: 'InputRejectedError' });
