@@ -4,13 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '#cli/ingest-files.ts';
-import { runReportWorkflow } from '#cli/local-workflow.ts';
-import { consoleProgress } from '#cli/progress.ts';
-import { writeDemo, type GroundTruth } from '#demo/generate.ts';
-import { localRuntime } from '#platform/local/runtime.ts';
+import type { GroundTruth } from '#demo/generate.ts';
 import type { OutlierFinding } from '#report/findings.ts';
 import type { ReportModel } from '#report/model.ts';
+import { runDemoPipeline } from '../helpers/demo-run.ts';
 
 /** The demo through ingest and the real workflow JSON, checked against what the generator planted. */
 describe('demo end to end on the local runtime', () => {
@@ -20,26 +17,10 @@ describe('demo end to end on the local runtime', () => {
   let markdown: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'insights-e2e-'));
-    const demo = await writeDemo(join(dir, 'data'));
-    truth = demo.groundTruth;
-    const runtime = await localRuntime({ lake: join(dir, 'lake'), outbox: join(dir, 'outbox') });
-    try {
-      await ingestFiles(
-        runtime,
-        demo.files.map((f) => f.path),
-        {},
-        consoleProgress(process.stderr, true),
-      );
-      const result = await runReportWorkflow(runtime, { runId: 'e2e', trigger: 'test' });
-      expect(result.reportKey).toBe('reports/e2e/report.md');
-    } finally {
-      runtime.close();
-    }
-    report = JSON.parse(
-      await readFile(join(dir, 'lake/reports/e2e/report.json'), 'utf8'),
-    ) as ReportModel;
-    markdown = await readFile(join(dir, 'lake/reports/e2e/report.md'), 'utf8');
+    const run = await runDemoPipeline('e2e');
+    expect(run.result.reportKey).toBe('reports/e2e/report.md');
+    ({ dir, report, markdown } = run);
+    truth = run.demo.groundTruth;
   });
 
   it('counts every dataset as generated, less exactly the invalid rows', () => {

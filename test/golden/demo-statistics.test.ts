@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iqrFences } from '#analysis/iqr.ts';
-import { ingestFiles } from '#cli/ingest-files.ts';
-import { runReportWorkflow } from '#cli/local-workflow.ts';
-import { consoleProgress } from '#cli/progress.ts';
-import { writeDemo, type DemoManifest } from '#demo/generate.ts';
-import { localRuntime } from '#platform/local/runtime.ts';
+import type { DemoManifest } from '#demo/generate.ts';
 import type { OutlierFinding, TrendFinding } from '#report/findings.ts';
 import type { ReportModel } from '#report/model.ts';
 import type { RunAggregates } from '#workflow/aggregate.ts';
+import { runDemoPipeline } from '../helpers/demo-run.ts';
 
 /**
  * Our statistics against pandas and numpy. The golden values come from
@@ -91,23 +87,8 @@ describe(`demo statistics against pandas ${golden.versions.pandas} / numpy ${gol
   let aggregates: RunAggregates;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'insights-golden-'));
-    demo = await writeDemo(join(dir, 'data'), { seed: golden.seed });
-    const runtime = await localRuntime({ lake: join(dir, 'lake'), outbox: join(dir, 'outbox') });
-    try {
-      await ingestFiles(
-        runtime,
-        demo.files.map((f) => f.path),
-        {},
-        consoleProgress(process.stderr, true),
-      );
-      await runReportWorkflow(runtime, { runId: 'golden', trigger: 'test' });
-    } finally {
-      runtime.close();
-    }
-    report = JSON.parse(
-      await readFile(join(dir, 'lake/reports/golden/report.json'), 'utf8'),
-    ) as ReportModel;
+    const run = await runDemoPipeline('golden', golden.seed);
+    ({ dir, demo, report } = run);
     aggregates = JSON.parse(
       await readFile(join(dir, 'lake/runs/golden/aggregates.json'), 'utf8'),
     ) as RunAggregates;
