@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InsightsFunction } from '../../infra/constructs/insights-function.ts';
@@ -46,6 +48,18 @@ const bundleOf = (fn: InsightsFunction) =>
   readFileSync(join(assetDir(logicalId(synth, fn.function), 'Code'), 'index.mjs'), 'utf8');
 
 describe('function bundles', () => {
+  // Lambda gives a bundle no node_modules but the layer's: each must load on its own.
+  it('load on their own, outside the repository, and export a handler', async () => {
+    const alone = mkdtempSync(join(tmpdir(), 'bundle-'));
+    for (const [name, fn] of functions()) {
+      const dir = join(alone, name);
+      cpSync(assetDir(logicalId(synth, fn.function), 'Code'), dir, { recursive: true });
+      const file = join(dir, 'index.mjs');
+      const loaded = (await import(pathToFileURL(file).href)) as { handler?: unknown };
+      expect(typeof loaded.handler, name).toBe('function');
+    }
+  });
+
   it('are ESM files that give bundled CommonJS code a require()', () => {
     for (const [name, fn] of functions()) {
       const code = bundleOf(fn);
