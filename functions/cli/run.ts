@@ -1,4 +1,5 @@
 import type { LocalRuntime } from '#platform/local/runtime.ts';
+import { ConfigError } from '#platform/errors.ts';
 import { newRunId } from '#workflow/run-keys.ts';
 import { runReportWorkflow } from './local-workflow.ts';
 import { consoleProgress, type Progress } from './progress.ts';
@@ -39,10 +40,26 @@ export async function runWorkflow(
   trigger: string,
   progress: Progress,
 ): Promise<string> {
-  const id = runId ?? newRunId(runtime.clock.now(), trigger);
+  const id = await unusedRunId(runtime, runId ?? newRunId(runtime.clock.now(), trigger), !runId);
   const result = await progress.step(`report run ${id}`, () =>
     runReportWorkflow(runtime, { runId: id, trigger, onProgress: (m) => progress.info(m) }),
   );
   progress.info(`email: ${result.messageId}`);
   return runtime.store.url(result.reportKey);
+}
+
+/**
+ * A run never overwrites another's report, as an execution name is never reused in AWS. A
+ * generated id (to the second) gets a suffix when a run of the same second exists; an id
+ * the user chose is refused.
+ */
+async function unusedRunId(runtime: LocalRuntime, id: string, generated: boolean): Promise<string> {
+  const taken = async (candidate: string) =>
+    (await runtime.store.list(`runs/${candidate}/`)).length > 0;
+  if (!(await taken(id))) return id;
+  if (!generated)
+    throw new ConfigError(
+      `Run id ${id} was used before (${runtime.store.url(`runs/${id}/`)}); choose another`,
+    );
+  for (let n = 2; ; n++) if (!(await taken(`${id}-${n}`))) return `${id}-${n}`;
 }

@@ -2,6 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localDefinition, runReportWorkflow } from '#cli/local-workflow.ts';
+import { consoleProgress } from '#cli/progress.ts';
+import { runWorkflow } from '#cli/run.ts';
 import { localRuntime, type LocalRuntime } from '#platform/local/runtime.ts';
 import type { ReportModel } from '#report/model.ts';
 import { smallLake } from '../helpers/small-lake.ts';
@@ -69,6 +71,19 @@ describe('the report workflow on the local runtime', () => {
       await readFile(join(root, 'reports/manual-run/report.json'), 'utf8'),
     ) as ReportModel;
     expect(json.run.trigger).toBe('manual');
+  });
+
+  it('never overwrites the report of an earlier run', async () => {
+    const { root } = await smallLake();
+    runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
+    const quiet = consoleProgress(process.stderr, true);
+    const first = await runWorkflow(runtime, undefined, 'cli', quiet);
+    const second = await runWorkflow(runtime, undefined, 'cli', quiet);
+    expect(first).toBe(join(root, 'reports/20240305T100000Z-cli/report.md'));
+    expect(second).toBe(join(root, 'reports/20240305T100000Z-cli-2/report.md'));
+    await expect(runWorkflow(runtime, '20240305T100000Z-cli', 'cli', quiet)).rejects.toThrow(
+      /was used before/,
+    );
   });
 
   it('records a failed analysis as not computed and still completes the run', async () => {
