@@ -9,6 +9,8 @@ import type { ColumnType } from '#platform/ports.ts';
  */
 
 const INTEGER = `'[+-]?[0-9]+(\\.0*)?'`;
+/** Written without a decimal point: only these make a column whole numbers on first sight. */
+const WHOLE = `'[+-]?[0-9]+'`;
 const DECIMAL = `'[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?'`;
 const LEADING_ZERO = `'[+-]?0[0-9]+'`;
 const DAY = `'[0-9]{4}-[0-9]{2}-[0-9]{2}'`;
@@ -81,7 +83,8 @@ export function notParsedReason(type: ColumnType, v: string): string {
 
 /**
  * The shape of one value, for inference: the first that fits of `zero` (a whole number
- * with a leading zero: a code), `int`, `dec`, `bool` (words only: 0/1 are numbers), `day`,
+ * with a leading zero: a code), `int` (no decimal point: amounts written `10.00` are money,
+ * and the cents of a later file must fit), `dec`, `bool` (words only: 0/1 are numbers), `day`,
  * `month`, `time` (a date with a time of day), `email`, `phone`, `other`. One CASE, so
  * each value meets only the tests up to its own shape (the counts below then cost little).
  */
@@ -89,7 +92,7 @@ export function shapeOf(v: string): string {
   return `CASE
     WHEN ${v} IS NULL THEN NULL
     WHEN regexp_full_match(${v}, ${LEADING_ZERO}) THEN 'zero'
-    WHEN regexp_full_match(${v}, ${INTEGER}) AND (${parseInteger(v)}) IS NOT NULL THEN 'int'
+    WHEN regexp_full_match(${v}, ${WHOLE}) AND (${parseInteger(v)}) IS NOT NULL THEN 'int'
     WHEN (${parseDouble(v)}) IS NOT NULL THEN 'dec'
     WHEN lower(${v}) IN ${TRUE_WORDS} OR lower(${v}) IN ${FALSE_WORDS} THEN 'bool'
     WHEN regexp_full_match(${v}, ${DAY}) THEN CASE WHEN TRY_CAST(${v} AS DATE) IS NOT NULL THEN 'day' ELSE 'other' END

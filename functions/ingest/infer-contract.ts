@@ -24,9 +24,10 @@ const PII_SHARE = 0.9;
 /**
  * Time columns that describe a thing rather than record an event: a customer's signup date,
  * a product's launch date. A dataset with a primary key and such a time column is entities.
+ * `created`, `updated`, `first`, `last` are left out: orders have a `created_at` too.
  */
 const LIFECYCLE_TIME =
-  /(^|_)(signup|signed|sign_up|registered|registration|created|creation|joined|join|birth|birthday|born|dob|launch|launched|release|released|founded|opened|onboarded|onboarding|first|last|since|updated|modified)(_|$)/;
+  /(^|_)(signup|signed|sign_up|registered|registration|joined|join|birth|birthday|born|dob|launch|launched|release|released|founded|opened|onboarded|onboarding|since)(_|$)/;
 
 const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
 
@@ -118,12 +119,14 @@ function decideColumn(name: string, p: ColumnProfile, input: InferInput): Column
     role = 'pii';
   else if (isDimension) role = 'dimension';
   else role = 'text';
+  // Keys and times are required; any other column may be empty in a later file even when
+  // the first file filled it (a person tightens the contract if they want more).
   const required = role === 'id' || role === 'time' || role === 'foreign_key';
   return {
     name,
     type,
     role,
-    nullable: !required && p.filled < p.rows,
+    nullable: !required,
     ...(role === 'foreign_key' ? { references } : {}),
   };
 }

@@ -36,16 +36,21 @@ export const REQUIRED_EMPTY = 'required value is empty';
 export const MISSING_COLUMN = 'required column is missing from the file';
 
 /**
- * The file-level problem, if any: a non-nullable contract column that the file lacks.
- * (Nullable columns the file lacks are filled with NULL; columns the contract does not know
- * are left out of the curated data.)
+ * The file-level problem, if any: a contract column that the file lacks. Nullable means a
+ * value may be empty, not that the column may be absent: a file without its `amount`
+ * column is a wrong export, not a file of empty amounts. (Columns the contract does not
+ * know are left out of the curated data and named in the manifest.)
  */
 export function missingRequiredColumn(
   key: string,
   contract: Contract,
   names: readonly string[],
 ): FileProblem | undefined {
-  const missing = contract.columns.filter((c) => !c.nullable && !names.includes(c.name));
+  // An inferred contract expects every column it was made from; a contract a person wrote
+  // says which columns may be absent (nullable ones).
+  const missing = contract.columns.filter(
+    (c) => !names.includes(c.name) && (contract.source === 'inferred' || !c.nullable),
+  );
   if (missing.length === 0) return undefined;
   const list = missing.map((c) => c.name).join(', ');
   return {

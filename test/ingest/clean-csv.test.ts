@@ -55,15 +55,15 @@ describe('a clean CSV on first sight', () => {
       columns: [
         { name: 'order_id', type: 'string', role: 'id', nullable: false },
         { name: 'ordered_at', type: 'timestamp', role: 'time', nullable: false },
-        { name: 'customer_email', type: 'string', role: 'pii', nullable: false },
-        { name: 'phone', type: 'string', role: 'pii', nullable: false },
-        { name: 'amount', type: 'double', role: 'measure', nullable: false },
-        { name: 'units', type: 'integer', role: 'measure', nullable: false },
-        { name: 'is_gift', type: 'boolean', role: 'dimension', nullable: false },
-        { name: 'region', type: 'string', role: 'dimension', nullable: false },
+        { name: 'customer_email', type: 'string', role: 'pii', nullable: true },
+        { name: 'phone', type: 'string', role: 'pii', nullable: true },
+        { name: 'amount', type: 'double', role: 'measure', nullable: true },
+        { name: 'units', type: 'integer', role: 'measure', nullable: true },
+        { name: 'is_gift', type: 'boolean', role: 'dimension', nullable: true },
+        { name: 'region', type: 'string', role: 'dimension', nullable: true },
         { name: 'note', type: 'string', role: 'text', nullable: true },
         // Leading zeros: a code, not a number.
-        { name: 'zip', type: 'string', role: 'text', nullable: false },
+        { name: 'zip', type: 'string', role: 'text', nullable: true },
         // `Month` would be shadowed by the partition folder `month=`: renamed.
         { name: 'month_value', type: 'date', role: 'time', nullable: false },
       ],

@@ -55,6 +55,21 @@ describe('the report over lakes the demo does not make', () => {
     expect(section.columns.find((c) => c.name === 'product_id')).toMatchObject({ distinct: 10 });
   });
 
+  it('counts an event once when two overlapping exports hold it', async () => {
+    const week = (ids: number[]) =>
+      'order_id,order_date,amount\n' +
+      ids.map((i) => `A${i},2024-01-${String(i).padStart(2, '0')},${i}`).join('\n') +
+      '\n';
+    const { runtime, root } = await lakeWith([
+      {
+        'incoming/orders/w1.csv': week([1, 2, 3, 4, 5, 6, 7, 8]),
+        'incoming/orders/w2.csv': week([6, 7, 8, 9, 10]),
+      },
+    ]);
+    const model = await report(runtime, root, 'events-twice');
+    expect(model.datasets[0]).toMatchObject({ rowsCurated: 13, rowsAnalyzed: 10 });
+  });
+
   it('still reports the other datasets when one has no valid rows left', async () => {
     const sales =
       'order_id,order_date,amount\nA1,2024-01-02,10\nA2,2024-02-03,12\nA3,2024-03-04,9\n';

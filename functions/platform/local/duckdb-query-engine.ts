@@ -45,18 +45,18 @@ export function duckDbQueryEngine(
 }
 
 /**
- * The rows of a dataset. Entities are snapshots: a thing (a customer, a product) that
- * appears in several files counts once, as in its latest snapshot, so uploading a fresh
- * export does not double the customers.
+ * The rows of a dataset, each id once. Entities are snapshots: a customer in several
+ * exports counts once, as in its latest snapshot. Events and series exported twice (two
+ * weekly files that overlap) count once too; which file's copy is kept is arbitrary but
+ * fixed (the last source id), as the copies of one event should agree.
  */
 function viewQuery(contract: Contract, files: string): string {
   const source = `read_parquet(${quoteLiteral(files)}, hive_partitioning = true, union_by_name = true, filename = true)`;
-  if (contract.kind !== 'entities' || !contract.primaryKey) {
-    return `SELECT * EXCLUDE (filename) FROM ${source}`;
-  }
+  if (!contract.primaryKey) return `SELECT * EXCLUDE (filename) FROM ${source}`;
   const key = quoteIdent(assertIdentifier(contract.primaryKey, 'Column'));
+  const order = contract.kind === 'entities' ? 'snapshot DESC, filename DESC' : 'filename DESC';
   return (
     `SELECT * EXCLUDE (filename, latest) FROM (SELECT *, row_number() OVER ` +
-    `(PARTITION BY ${key} ORDER BY snapshot DESC, filename DESC) AS latest FROM ${source}) WHERE latest = 1`
+    `(PARTITION BY ${key} ORDER BY ${order}) AS latest FROM ${source}) WHERE latest = 1`
   );
 }
