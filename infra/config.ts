@@ -108,8 +108,8 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
   const problems: string[] = [];
   const check = (ok: boolean, message: string) => ok || problems.push(message);
   check(
-    /^(cron|rate|at)\(.+\)$/.test(config.schedule),
-    `schedule must be a Scheduler expression like cron(0 6 ? * MON *), got "${config.schedule}"`,
+    isScheduleExpression(config.schedule),
+    `schedule must be a Scheduler expression: cron with six fields and ? in the day-of-month or the day-of-week field, like cron(0 6 ? * MON *), rate(1 day), or at(2026-01-31T06:00:00); got "${config.schedule}"`,
   );
   check(
     isTimeZone(config.scheduleTimeZone),
@@ -176,4 +176,23 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * EventBridge Scheduler's expressions, checked as far as synth can: `cron(min hour dom month
+ * dow year)` with `?` in exactly one of dom and dow, `rate(n unit)` with n >= 1, `at(ISO)`.
+ */
+export function isScheduleExpression(expression: string): boolean {
+  const cron = /^cron\((.+)\)$/.exec(expression);
+  if (cron) {
+    const fields = cron[1]!.trim().split(/\s+/);
+    if (fields.length !== 6) return false;
+    const [minute, hour, dom, , dow] = fields as [string, string, string, string, string, string];
+    const inRange = (field: string, max: number) =>
+      field.split(/[,/-]/).every((p) => p === '*' || (/^\d+$/.test(p) && Number(p) <= max));
+    return (dom === '?') !== (dow === '?') && inRange(minute, 59) && inRange(hour, 23);
+  }
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) return Number(rate[1]) >= 1;
+  return /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/.test(expression);
 }

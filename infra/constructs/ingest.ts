@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -57,6 +58,10 @@ export class Ingest extends Construct {
       architecture: DuckDbLayer.ARCHITECTURE,
       layers: [this.duckDb.layer],
     });
+    // One ingest at a time: the first files of a new dataset would each infer and store a
+    // contract, and two versions of one key would each miss the other's manifest. Files
+    // queue in Lambda's async queue meanwhile; a per-dataset queue is the scale work's.
+    (this.function.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions = 1;
     const role = this.function.role;
     // Contracts and manifests are read back (a dataset's contract before its next file, the
     // manifests of earlier versions of a key); a new version of a file deletes what the old
@@ -88,7 +93,8 @@ export class Ingest extends Construct {
         detailType: ['Object Created'],
         detail: {
           bucket: { name: [lake.bucket.bucketName] },
-          object: { key: Match.prefix('incoming/') },
+          // size > 0: a console "folder" (an empty object ending in /) is no file.
+          object: { key: Match.prefix('incoming/'), size: Match.greaterThan(0) },
         },
       },
       targets: [

@@ -219,7 +219,7 @@ export class LakeStorage extends Construct {
     acknowledgeWildcardResource(
       role,
       tables,
-      'Glue tables are created per dataset at run time; access is limited to the tables of this database.',
+      'One Glue table per dataset, named after the data (none is created yet: that is the AWS runtime work); access is limited to the tables of this database.',
     );
     // Athena writes results with the caller's credentials and may use multipart uploads.
     role.addToPrincipalPolicy(

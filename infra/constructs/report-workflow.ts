@@ -81,9 +81,10 @@ export class ReportWorkflow extends Construct {
       memorySize: 1024,
       timeout: Duration.minutes(2),
     });
+    // runs/: the plan (which carries the manifests' figures), aggregates and findings;
     // quarantine/: the report lists the first quarantined rows of each dataset.
     lake.grantPrefixes(assemble.role, {
-      read: ['runs', 'manifests', 'catalog', 'quarantine'],
+      read: ['runs', 'quarantine'],
       write: ['reports'],
     });
 

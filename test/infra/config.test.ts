@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTEXT_PREFIX, DEFAULT_CONFIG, parseConfig, readConfig } from '../../infra/config.ts';
+import {
+  CONTEXT_PREFIX,
+  DEFAULT_CONFIG,
+  isScheduleExpression,
+  parseConfig,
+  readConfig,
+} from '../../infra/config.ts';
 import { CDK_JSON_CONTEXT } from './synth.ts';
 
 // An App makes its outdir at once: share one and remove it.
@@ -78,5 +84,34 @@ describe('deployment settings from CDK context', () => {
     );
     expect(() => parseConfig({ recipients: [1, 2] })).toThrow(/insights:recipients must be a list/);
     expect(() => parseConfig({ recipients: '' })).toThrow(/at least one address/);
+  });
+});
+
+describe('isScheduleExpression', () => {
+  it('accepts what EventBridge Scheduler accepts', () => {
+    for (const ok of [
+      'cron(0 6 ? * MON *)',
+      'cron(15 10 1 * ? *)',
+      'cron(0/15 8-17 ? * MON-FRI *)',
+      'rate(1 day)',
+      'rate(12 hours)',
+      'at(2026-01-31T06:00:00)',
+    ]) {
+      expect(isScheduleExpression(ok), ok).toBe(true);
+    }
+  });
+
+  it('refuses what would only fail at deploy time', () => {
+    for (const bad of [
+      'cron(0 6 * * MON *)',
+      'cron(0 6 * *)',
+      'cron(0 6 ? * ? *)',
+      'cron(61 25 ? * MON *)',
+      'rate(0 days)',
+      'rate(1 fortnight)',
+      '0 6 * * *',
+    ]) {
+      expect(isScheduleExpression(bad), bad).toBe(false);
+    }
   });
 });

@@ -267,11 +267,9 @@ describe('least privilege', () => {
     }
   });
 
-  it('assemble reads runs/, manifests/, catalog/, quarantine/ and writes reports/', () => {
+  it('assemble reads runs/ and quarantine/ and writes reports/', () => {
     const role = roleOf(synth.stack.workflow.functions.assemble);
-    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(
-      objects('catalog', 'manifests', 'quarantine', 'runs'),
-    );
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('quarantine', 'runs'));
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports'));
   });
 
@@ -302,7 +300,11 @@ describe('triggers', () => {
       EventPattern: {
         source: ['aws.s3'],
         'detail-type': ['Object Created'],
-        detail: { bucket: { name: [ref(lake)] }, object: { key: [{ prefix: 'incoming/' }] } },
+        detail: {
+          bucket: { name: [ref(lake)] },
+          // Not empty "folder" objects: only files.
+          object: { key: [{ prefix: 'incoming/' }], size: [{ numeric: ['>', 0] }] },
+        },
       },
       Targets: [
         Match.objectLike({
@@ -311,6 +313,12 @@ describe('triggers', () => {
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 },
         }),
       ],
+    });
+    // One ingest at a time: no two first files of a dataset infer two contracts.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: Match.absent(),
+      Layers: Match.anyValue(),
+      ReservedConcurrentExecutions: 1,
     });
     // EventBridge invokes asynchronously: an ingest that keeps failing lands in the same queue.
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
