@@ -141,7 +141,8 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
 }
 
 /** The domain of `mailFrom`: the SES identity that sending is scoped to. */
-export const mailDomain = (config: InsightsConfig): string => config.mailFrom.split('@')[1] ?? '';
+/** The domain of a sender address: `reports@example.org` -> `example.org`. */
+export const mailDomain = (address: string): string => address.split('@')[1] ?? '';
 
 function str(raw: Record<string, unknown>, key: keyof InsightsConfig): string {
   const value = raw[key] ?? DEFAULT_CONFIG[key];

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { mailDomain } from '../config.ts';
 import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
 import type { LakeStorage } from './lake.ts';
 
@@ -12,7 +13,7 @@ export interface NotifyProps {
   readonly recipientsParameterName: string;
   /** Its initial value; operators change the parameter, not the stack. */
   readonly recipients: string[];
-  /** Sender address; sending is allowed only from it, through its domain's SES identity. */
+  /** Sender address; sending is allowed only from it, through its own or its domain's SES identity. */
   readonly mailFrom: string;
   /** How long the emailed report link stays valid (REPORT_LINK_DAYS). */
   readonly reportLinkDays: number;
@@ -51,14 +52,15 @@ export class Notify extends Construct {
     props.lake.grantPrefixes(role, { read: ['reports'] });
     this.recipientsParameter.grantRead(role);
 
-    const domain = props.mailFrom.split('@')[1] ?? '';
+    // SES authorises a send against the identity that verified the sender: the address
+    // itself, or its domain, whichever the account verified.
+    const identity = (name: string) =>
+      Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: name });
     role.addToPrincipalPolicy(
       new PolicyStatement({
         // SESv2 SendEmail is authorised as ses:SendEmail; raw MIME (attachments) as ses:SendRawEmail.
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
-        ],
+        resources: [identity(mailDomain(props.mailFrom)), identity(props.mailFrom)],
         conditions: { StringEquals: { 'ses:FromAddress': props.mailFrom } },
       }),
     );

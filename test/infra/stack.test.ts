@@ -273,7 +273,7 @@ describe('least privilege', () => {
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports'));
   });
 
-  it('notify reads reports/ and the recipients, and sends only as MAIL_FROM through its domain identity', () => {
+  it('notify reads reports/ and the recipients, and sends only as MAIL_FROM through its address or domain identity', () => {
     const role = roleOf(synth.stack.notify.function);
     expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('reports'));
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual([]);
@@ -285,6 +285,7 @@ describe('least privilege', () => {
       {
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
         resources: [
+          'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/insights@reports.example.org',
           'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/reports.example.org',
         ],
         condition: { StringEquals: { 'ses:FromAddress': 'insights@reports.example.org' } },
