@@ -24,9 +24,35 @@ export interface LineMap {
   lineOfReaderLine(readerLine: number): number;
 }
 
-/** Numbering by record: JSON Lines (record n is line n), arrays and Parquet (n-th item). */
+/** Numbering by record: JSON arrays and Parquet (the n-th item). */
 export function recordNumbers(): LineMap {
   return { lineOfRecord: (ord) => ord + 1, lineOfReaderLine: (line) => line };
+}
+
+/**
+ * JSON: in JSON Lines a record's line is the physical line it stands on (blank lines
+ * count, as in an editor); a JSON array's records are numbered as items.
+ */
+export async function jsonLineMap(path: string): Promise<LineMap> {
+  const lines: number[] = [];
+  let line = 1;
+  let filled = false;
+  let first: number | undefined;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (const byte of chunk) {
+      if (byte === LF) {
+        if (filled) lines.push(line);
+        line += 1;
+        filled = false;
+      } else if (byte !== CR && byte !== 0x20 && byte !== 0x09) {
+        first ??= byte;
+        filled = true;
+      }
+    }
+  }
+  if (filled) lines.push(line);
+  if (first === 0x5b /* [ */) return recordNumbers();
+  return { lineOfRecord: (ord) => lines[ord] ?? ord + 1, lineOfReaderLine: (l) => l };
 }
 
 /** `from` records on, lines are `ord + 2 + offset` (2: the header, and 1-based lines). */

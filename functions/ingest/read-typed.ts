@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { nameColumns } from './column-names.ts';
-import { recordNumbers } from './line-numbers.ts';
+import { jsonLineMap, recordNumbers } from './line-numbers.ts';
 import type { ReadResult } from './read-source.ts';
 
 /** JSON (lines or an array of objects) and Parquet: typed by DuckDB, turned back into text. */
@@ -67,7 +67,7 @@ export async function readTyped(
       ...nameColumns(key, header),
       rows,
       unreadable: [],
-      lines: () => Promise.resolve(recordNumbers()),
+      lines: () => (format === 'json' ? jsonLineMap(path) : Promise.resolve(recordNumbers())),
     },
   };
 }

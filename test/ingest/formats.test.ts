@@ -40,7 +40,18 @@ describe('file formats', () => {
     expect(rejectedSample[0]).toMatchObject({ line: 3, column: 'amount' });
   });
 
-  it('JSON Lines: values as text, line = record number', async () => {
+  it('JSON Lines: the line a bad record stands on, blank lines counted', async () => {
+    const jsonl = ['', '{"k":"A1","v":1}', '', '{"k":"A2","v":"x"}', '{"k":"A3","v":3}', ''].join(
+      '\n',
+    );
+    const first = await lake.ingest('incoming/jl/a.jsonl', '{"k":"A0","v":1}\n{"k":"A9","v":2}\n');
+    expect(first.manifest.rowsCurated).toBe(2);
+    const { manifest, rejectedSample } = await lake.ingest('incoming/jl/b.jsonl', jsonl);
+    expect(manifest).toMatchObject({ rowsRead: 3, rowsCurated: 2, rowsQuarantined: 1 });
+    expect(rejectedSample).toMatchObject([{ line: 4, column: 'v' }]);
+  });
+
+  it('JSON Lines: values as text, each record on its line', async () => {
     const jsonl =
       ROWS.map((r, i) => JSON.stringify(i === 0 ? { ...r, tags: { a: 1 } } : r)).join('\n') + '\n';
     const { manifest, rejectedSample } = await lake.ingest('incoming/j/data.jsonl', jsonl);
