@@ -11,6 +11,9 @@ import type { ReadResult, UnreadableRecord } from './read-source.ts';
  * `c0`, `c1`, ... Records that do not split into the header's fields go to a rejects table
  * and become unreadable records (quarantined whole, with DuckDB's reason made plain).
  */
+/** A header field made only of digits, signs, separators and spaces is a value, not a name. */
+const LOOKS_LIKE_DATA = /^[\s\d.,:;/+-]+$/;
+
 export async function readCsv(
   duck: DuckDb,
   key: string,
@@ -30,6 +33,11 @@ export async function readCsv(
     };
   }
   const { delimiter, names: rawNames } = header;
+  if (rawNames.every((name) => LOOKS_LIKE_DATA.test(name))) {
+    return {
+      fileError: `${key}: line 1 holds values (${JSON.stringify(rawNames.join(delimiter).slice(0, 80))}), not column names; the file needs a header row naming its columns`,
+    };
+  }
   const rejects = scratch('rejects');
   const scans = scratch('scans');
   const columns = rawNames.map((_, i) => `${quoteLiteral(`c${i}`)}: 'VARCHAR'`).join(', ');

@@ -120,7 +120,7 @@ export async function validateRows(
      WITH raw AS (SELECT rowid AS __ord, ${values.join(', ')} FROM ${quoteIdent(source)}),
      cast_values AS (SELECT *, ${typed.join(', ')} FROM raw),
      counted AS (SELECT *${duplicates.map((d) => `, ${d}`).join('')} FROM cast_values)
-     SELECT __ord, list_filter([${problems.join(', ')}], p -> p IS NOT NULL) AS __problems, ${outputs.join(', ')}
+     SELECT __ord, ${problemList(problems)} AS __problems, ${outputs.join(', ')}
      FROM counted ORDER BY __ord`,
   );
   return { table: checked };
@@ -170,4 +170,15 @@ function problemOf(
     );
   }
   return `CASE ${rules.join(' ')} END`;
+}
+
+/**
+ * The row's problems, typed: where no column can fail (one optional text column), the
+ * list holds only NULLs and DuckDB would type it INTEGER[], and later reads of
+ * `p['column']` could not bind.
+ */
+function problemList(problems: string[]): string {
+  const filtered =
+    problems.length > 0 ? `list_filter([${problems.join(', ')}], p -> p IS NOT NULL)` : '[]';
+  return `CAST(${filtered} AS STRUCT("column" VARCHAR, "kind" VARCHAR)[])`;
 }

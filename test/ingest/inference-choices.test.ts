@@ -39,6 +39,21 @@ describe('contract inference on first sight', () => {
     expect(manifest).toMatchObject({ rowsRead: 1, rowsCurated: 0, rowsQuarantined: 1 });
   });
 
+  it('ingests a file of one optional text column (no column can fail)', async () => {
+    const { manifest } = await lake.ingest('incoming/notes/n.csv', 'note\nfirst\nsecond\n');
+    expect(manifest).toMatchObject({ rowsCurated: 2, rowsQuarantined: 0 });
+    expect(manifest.fileError).toBeUndefined();
+  });
+
+  it('refuses a file whose first line is data, not a header, saying so', async () => {
+    const { manifest } = await lake.ingest(
+      'incoming/cd/cdnow.txt',
+      ' 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n',
+    );
+    expect(manifest.fileError).toMatch(/line 1 holds values .* not column names/);
+    expect(await lake.catalog.getContract('cd')).toBeUndefined();
+  });
+
   it('takes orders with a created_at time as events, not as entities', async () => {
     await lake.ingest(
       'incoming/orders/o.csv',
