@@ -41,12 +41,29 @@ export async function readCsv(
   const rejects = scratch('rejects');
   const scans = scratch('scans');
   const columns = rawNames.map((_, i) => `${quoteLiteral(`c${i}`)}: 'VARCHAR'`).join(', ');
-  await duck.run(
-    `CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_csv(${quoteLiteral(path)},
-       delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = true,
-       auto_detect = false, columns = {${columns}},
-       store_rejects = true, rejects_table = ${quoteLiteral(rejects)}, rejects_scan = ${quoteLiteral(scans)})`,
-  );
+  const load = (strict: boolean) =>
+    duck.run(
+      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM read_csv(${quoteLiteral(path)},
+         delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = true,
+         auto_detect = false, columns = {${columns}}, strict_mode = ${strict},
+         store_rejects = true, rejects_table = ${quoteLiteral(rejects)}, rejects_scan = ${quoteLiteral(scans)})`,
+    );
+  try {
+    await load(true);
+  } catch (error) {
+    // Mixed line ends (a header written with \n above rows with \r\n, as when files are
+    // concatenated) stop the strict parser as a whole; the lenient one reads them. Any
+    // other failure is the file's, said plainly.
+    const message = (error as Error).message.split('\n')[0]!.replaceAll(path, key);
+    if (!/invalid state/i.test(message))
+      return { fileError: `${key} could not be read as CSV: ${message}` };
+    try {
+      await load(false);
+    } catch (again) {
+      const reason = (again as Error).message.split('\n')[0]!.replaceAll(path, key);
+      return { fileError: `${key} could not be read as CSV: ${reason}` };
+    }
+  }
   const [{ rows }] = (await duck.all(`SELECT count(*) AS rows FROM ${quoteIdent(table)}`)) as [
     { rows: number },
   ];

@@ -40,6 +40,24 @@ describe('file formats', () => {
     expect(rejectedSample[0]).toMatchObject({ line: 3, column: 'amount' });
   });
 
+  it('CSV with mixed line ends (a \\n header above \\r\\n rows, as after concatenating)', async () => {
+    const csv =
+      'id,day,amount\n' +
+      ['B1,2024-01-01,1.5', 'B2,2024-01-02,x', 'B3,2024-01-03,2'].join('\r\n') +
+      '\r\n';
+    await lake.ingest(
+      'incoming/mixed/a.csv',
+      'id,day,amount\nA1,2023-12-31,3.25\nA2,2023-12-30,4\n',
+    );
+    const { manifest, rejectedSample } = await lake.ingest('incoming/mixed/m.csv', csv);
+    expect(manifest).toMatchObject({ rowsRead: 3, rowsCurated: 2, rowsQuarantined: 1 });
+    expect(rejectedSample).toMatchObject([{ line: 3, column: 'amount', value: 'x' }]);
+    expect(await lake.curated('mixed', 'id, amount', "WHERE id LIKE 'B%' ORDER BY id")).toEqual([
+      { id: 'B1', amount: 1.5 },
+      { id: 'B3', amount: 2 },
+    ]);
+  });
+
   it('JSON Lines: the line a bad record stands on, blank lines counted', async () => {
     const jsonl = ['', '{"k":"A1","v":1}', '', '{"k":"A2","v":"x"}', '{"k":"A3","v":3}', ''].join(
       '\n',
