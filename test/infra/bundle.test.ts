@@ -6,7 +6,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InsightsFunction } from '../../infra/constructs/insights-function.ts';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES } from '../../layers/duckdb/build.ts';
-import { buildTestApp, logicalId, templateOf, type Synth } from './synth.ts';
+import { buildTestApp, functionsOf, logicalId, templateOf, type Synth } from './synth.ts';
 
 // The one synth that really bundles the six handlers with the local esbuild.
 let synth: Synth;
@@ -36,14 +36,7 @@ const folderBytes = (dir: string): number =>
 // A static import of a DuckDB package in the ESM bundle (minified or not); `import(...)` is dynamic.
 const STATIC_DUCKDB_IMPORT = /\bimport\s*(?:[\w$*{}\s,]+from\s*)?["']@duckdb\/[^"']+["']/g;
 
-const functions = (): [string, InsightsFunction][] => [
-  ['ingest', synth.stack.ingest.function],
-  ['plan', synth.stack.workflow.functions.plan],
-  ['aggregate', synth.stack.workflow.functions.aggregate],
-  ['analyze', synth.stack.workflow.functions.analyze],
-  ['assemble', synth.stack.workflow.functions.assemble],
-  ['notify', synth.stack.notify.function],
-];
+const functions = () => functionsOf(synth);
 const bundleOf = (fn: InsightsFunction) =>
   readFileSync(join(assetDir(logicalId(synth, fn.function), 'Code'), 'index.mjs'), 'utf8');
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InsightsFunction } from '../../infra/constructs/insights-function.ts';
 import {
   buildTestApp,
+  functionsOf,
   logicalId,
   resourcesFor,
   statementsOf,
@@ -35,14 +36,7 @@ beforeAll(() => {
 });
 afterAll(() => synth.cleanup());
 
-const allFunctions = (): [string, InsightsFunction][] => [
-  ['ingest', synth.stack.ingest.function],
-  ['plan', synth.stack.workflow.functions.plan],
-  ['aggregate', synth.stack.workflow.functions.aggregate],
-  ['analyze', synth.stack.workflow.functions.analyze],
-  ['assemble', synth.stack.workflow.functions.assemble],
-  ['notify', synth.stack.notify.function],
-];
+const allFunctions = () => functionsOf(synth);
 const roleOf = (fn: InsightsFunction) => logicalId(synth, fn.role);
 const objects = (...prefixes: string[]) => prefixes.map((p) => `<${lake}.Arn>/${p}/*`).sort();
 

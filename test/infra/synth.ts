@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { buildInsightsApp } from '../../infra/insights-app.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
+import type { InsightsFunction } from '../../infra/constructs/insights-function.ts';
 import type { InsightsStack } from '../../infra/stack.ts';
 
 /** The context `cdk synth` runs with (our settings and the feature flags), so tests synth the same stack. */
@@ -55,6 +56,16 @@ export function buildTestApp(
 }
 
 export const templateOf = (synth: Synth): Template => Template.fromStack(synth.stack);
+
+/** The stack's six Lambdas by handler name. */
+export const functionsOf = (synth: Synth): [string, InsightsFunction][] => [
+  ['ingest', synth.stack.ingest.function],
+  ['plan', synth.stack.workflow.functions.plan],
+  ['aggregate', synth.stack.workflow.functions.aggregate],
+  ['analyze', synth.stack.workflow.functions.analyze],
+  ['assemble', synth.stack.workflow.functions.assemble],
+  ['notify', synth.stack.notify.function],
+];
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Statement = {
