@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contract } from '#platform/ports.ts';
 import type { IngestResult } from '#ingest/ingest.ts';
-import { testLake, type TestLake } from './lake.ts';
+import { testLake, useTestLake, type TestLake } from './lake.ts';
 
 /** 40 web orders with one column of each type and role; every value is valid. */
 function webOrdersCsv(): string {
@@ -163,11 +163,7 @@ describe('a clean CSV on first sight', () => {
 });
 
 describe('kinds and partitions of the demo shapes', () => {
-  let lake: TestLake;
-  beforeAll(async () => {
-    lake = await testLake();
-  });
-  afterAll(() => lake.close());
+  const lake = useTestLake();
 
   it('entities get a snapshot partition named by the clock date', async () => {
     const csv =

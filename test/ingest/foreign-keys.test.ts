@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testLake, type TestLake } from './lake.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestLake } from './lake.ts';
 
 const CUSTOMERS =
   'customer_id,name,signup_date\n' +
@@ -17,11 +17,7 @@ const ORDERS =
   '\n';
 
 describe('foreign keys', () => {
-  let lake: TestLake;
-  beforeEach(async () => {
-    lake = await testLake();
-  });
-  afterEach(() => lake.close());
+  const lake = useTestLake('each');
 
   it("a repeated *_id column named like an entity dataset's primary key references it", async () => {
     await lake.ingest('incoming/customer_profiles/customers.csv', CUSTOMERS);

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { datasetFromKey } from '#ingest/ingest.ts';
-import { testLake, type TestLake } from './lake.ts';
+import { useTestLake } from './lake.ts';
 
 /** 60 rows, the second (line 3) with a bad amount: 1 in 60 keeps `amount` a number. */
 const ROWS = Array.from({ length: 60 }, (_, i) => ({
@@ -14,11 +14,7 @@ const ROWS = Array.from({ length: 60 }, (_, i) => ({
 const CSV = `id,day,amount\n${ROWS.map((r) => `${r.id},${r.day},${r.amount}`).join('\n')}\n`;
 
 describe('file formats', () => {
-  let lake: TestLake;
-  beforeEach(async () => {
-    lake = await testLake();
-  });
-  afterEach(() => lake.close());
+  const lake = useTestLake('each');
 
   it('gzip CSV: read through, checksum of the raw (compressed) bytes', async () => {
     const gz = gzipSync(CSV);
@@ -136,11 +132,7 @@ describe('datasetFromKey', () => {
 });
 
 describe('SQL hygiene', () => {
-  let lake: TestLake;
-  beforeEach(async () => {
-    lake = await testLake();
-  });
-  afterEach(() => lake.close());
+  const lake = useTestLake('each');
 
   it('headers and values with quotes, semicolons and SQL in them are data, not SQL', async () => {
     const csv =

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testLake, type TestLake } from './lake.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestLake } from './lake.ts';
 
 /** Inference decisions that a later file of the same dataset must not regret. */
 describe('contract inference on first sight', () => {
-  let lake: TestLake;
-  beforeAll(async () => {
-    lake = await testLake();
-  });
-  afterAll(() => lake.close());
+  const lake = useTestLake();
 
   it('takes amounts written with decimals as decimal, so later cents fit', async () => {
     await lake.ingest(

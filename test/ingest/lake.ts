@@ -7,6 +7,7 @@ import { quoteLiteral } from '#query/sql.ts';
 import { lakeCatalog } from '#platform/lake-catalog.ts';
 import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
 import type { BlobStore, Catalog, Clock, Manifest, Row } from '#platform/ports.ts';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { ingestObject, type IngestResult } from '#ingest/ingest.ts';
 
 export const FIXTURES = new URL('../fixtures/bad-input/', import.meta.url).pathname;
@@ -113,4 +114,23 @@ export async function accounting(lake: TestLake, m: Manifest) {
     manifestCurated: m.rowsCurated,
     manifestQuarantined: m.rowsQuarantined,
   };
+}
+
+/**
+ * A test lake for the enclosing `describe`: made before all its tests (or before each, with
+ * `'each'`) and closed after. The returned object stands for the current lake, so tests
+ * write `lake.ingest(...)` as with a lake of their own.
+ */
+export function useTestLake(lifetime: 'all' | 'each' = 'all'): TestLake {
+  let current: TestLake | undefined;
+  (lifetime === 'each' ? beforeEach : beforeAll)(async () => {
+    current = await testLake();
+  });
+  (lifetime === 'each' ? afterEach : afterAll)(() => current?.close());
+  return new Proxy({} as TestLake, {
+    get: (_, property) => {
+      if (!current) throw new Error('The test lake is used outside a test of its describe block');
+      return current[property as keyof TestLake];
+    },
+  });
 }

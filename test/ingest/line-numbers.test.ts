@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvLineMap } from '#ingest/line-numbers.ts';
-import { testLake, type TestLake } from './lake.ts';
+import { useTestLake } from './lake.ts';
 
 describe('csvLineMap', () => {
   let dir: string;
@@ -46,11 +46,7 @@ describe('csvLineMap', () => {
 });
 
 describe('line numbers of a large file, read by DuckDB in parallel', () => {
-  let lake: TestLake;
-  beforeAll(async () => {
-    lake = await testLake();
-  });
-  afterAll(() => lake.close());
+  const lake = useTestLake();
 
   it('names the right lines for bad values far into the file, after blank lines and multi-line values', async () => {
     const rows = 400_000;

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testLake, type TestLake } from './lake.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestLake } from './lake.ts';
 
 /** Sales over three months, one bad amount on line 4 (so that a quarantine file exists). */
 function salesV1(): string {
@@ -26,11 +26,7 @@ function salesV2(): string {
 const KEY = 'incoming/store_sales/sales.csv';
 
 describe('versions of a source file', () => {
-  let lake: TestLake;
-  beforeEach(async () => {
-    lake = await testLake();
-  });
-  afterEach(() => lake.close());
+  const lake = useTestLake('each');
 
   it('re-ingesting the same file leaves the lake byte for byte unchanged, even a day later', async () => {
     const first = await lake.ingest(KEY, salesV1());
