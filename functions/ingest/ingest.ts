@@ -191,6 +191,7 @@ async function ingestRows(
       rejections: await countRejections(duck, checked.table, source.unreadable),
       partitions: curated.partitions,
       ...(checked.fileError ? { fileError: checked.fileError } : {}),
+      ...(source.warnings?.length ? { warnings: source.warnings } : {}),
     },
     sample: quarantine.sample,
   };

@@ -36,6 +36,8 @@ export interface Source {
   /** Rows in `table`. */
   rows: number;
   unreadable: UnreadableRecord[];
+  /** Said in the manifest: how the file was read when not as plain UTF-8 (`read as Latin-1`). */
+  warnings?: string[];
   /** Line numbers, worked out only when asked (i.e. when some row is quarantined). */
   lines(): Promise<LineMap>;
 }

@@ -96,12 +96,24 @@ export interface ColumnChecks {
   unique?: boolean;
 }
 
+/**
+ * How a column's values are written when a file does not use plain ISO dates and `1234.5`
+ * numbers. Ingest works it out per file and records it; a contract may fix it.
+ */
+export interface ColumnFormat {
+  /** Decimal separator of numbers: `,` in `1.234,50`. Default `.` (`1,234.50`). */
+  decimal?: '.' | ',';
+  /** Order of day, month and year in dates written like `03/04/2024`. Default: found per file. */
+  dateOrder?: 'MDY' | 'DMY';
+}
+
 export interface ColumnContract {
   name: string;
   type: ColumnType;
   role: ColumnRole;
   nullable: boolean;
   checks?: ColumnChecks;
+  format?: ColumnFormat;
   /** For foreign keys: the dataset whose id this column references. */
   references?: string;
 }
@@ -137,5 +149,10 @@ export interface Manifest {
   ignoredColumns?: string[];
   /** A problem with the whole file (missing column, empty file): every row is quarantined. */
   fileError?: string;
+  /**
+   * What a person should know although nothing was lost: the file was read as Latin-1,
+   * dates like 03/04/2024 were read as day/month, the contract gained a column.
+   */
+  warnings?: string[];
   ingestedAt: string;
 }
