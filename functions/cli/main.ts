@@ -3,6 +3,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from './demo.ts';
 import { ingestCommand } from './ingest.ts';
 import { runCommand } from './run.ts';
+import { watchCommand, type WatchOptions } from './watch.ts';
+import { registerContractCommand } from './contract.ts';
+import { quarantineCommand } from './quarantine.ts';
 
 const program = new Command()
   .name('insights')
@@ -61,9 +64,70 @@ program
     process.exitCode = await runCommand(options);
   });
 
+program
+  .command('watch')
+  .description(
+    'The local drop folder, as the bucket is in AWS: files dropped into DIR/<dataset>/ (at any depth) are ingested once they stop growing, a changed file as a new version that replaces its rows, and one report run starts after a quiet period. Hidden and temporary files are ignored, files at the top of DIR are skipped with a message.',
+  )
+  .argument('<dir>', 'the folder to watch')
+  .requiredOption('--lake <dir>', 'the lake folder (outside DIR)')
+  .option(
+    '--quiet-period <seconds>',
+    'start the report run this long after the last new file or ingest',
+    seconds,
+    30,
+  )
+  .option(
+    '--settle <seconds>',
+    'ingest a file once its size and modification time stayed the same this long',
+    seconds,
+    2,
+  )
+  .option('--poll <seconds>', 'how often the folder is scanned', pollInterval, 0.5)
+  .option('--outbox <dir>', 'where emails are written as .eml files (default: beside the lake)')
+  .option('--to <emails>', 'comma-separated recipients', 'you@localhost')
+  .option(
+    '--once',
+    'ingest what is in DIR now (once settled), run the report if anything was ingested, and exit',
+  )
+  .action(async (dir: string, options: WatchOptions) => {
+    process.exitCode = await watchCommand(dir, options);
+  });
+
+program
+  .command('quarantine')
+  .description(
+    "Export a dataset's quarantined rows as CSV (file, line, column, reason, the row's values) to fix in a spreadsheet; cells that could run as formulas are neutralised with a leading '.",
+  )
+  .requiredOption('--lake <dir>', 'the lake folder')
+  .requiredOption('--dataset <name>', 'the dataset')
+  .option(
+    '--out <file>',
+    'write the CSV to this file, with a byte order mark for Excel (default: stdout)',
+  )
+  .action(async (options: { lake: string; dataset: string; out?: string }) => {
+    process.exitCode = await quarantineCommand(options);
+  });
+
+registerContractCommand(program);
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+/** A duration in seconds; fractions allowed (tests and scripts use short ones). */
+function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('expected a number of seconds, such as 30 or 0.5');
+  return n;
+}
+
+function pollInterval(value: string): number {
+  const n = seconds(value);
+  if (n < 0.01) throw new InvalidArgumentError('expected at least 0.01 seconds');
   return n;
 }
 

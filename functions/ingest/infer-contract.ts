@@ -1,16 +1,28 @@
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteIdent } from '#query/sql.ts';
 import type { ColumnContract, ColumnRole, Contract, DatasetKind } from '#platform/ports.ts';
-import { inferType, profileAggregates, shapeOf, type ColumnProfile } from './column-types.ts';
+import {
+  DEFAULT_FORMAT,
+  inferType,
+  SHAPE_COUNTS,
+  shapeOf,
+  type ColumnProfile,
+  type ReadFormat,
+} from './column-types.ts';
+import { contractFormat } from './file-formats.ts';
 
 export interface InferInput {
   dataset: string;
   /** The source table: text columns `c0`, `c1`, ... */
   table: string;
+  /** SQL to read the rows from instead of the whole table (a sample of it). */
+  from?: string;
   /** Identifiers of the table's columns, in order. */
   names: string[];
   /** Other datasets' primary keys: column name -> dataset. */
   primaryKeys: ReadonlyMap<string, string>;
+  /** How the file writes numbers and dates, by column name (file-formats.ts). */
+  formats?: ReadonlyMap<string, ReadFormat>;
 }
 
 /** Share of rows a key column may leave empty and still be the key (the rest are quarantined). */
@@ -33,38 +45,50 @@ const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
 
 /** Profiles the source with one aggregate query, then decides types, roles and kind. */
 export async function inferContract(duck: DuckDb, input: InferInput): Promise<Contract> {
-  const profiles = await profile(duck, input.table, input.names.length);
+  const formats = input.names.map((n) => input.formats?.get(n) ?? DEFAULT_FORMAT);
+  const profiles = await profile(duck, input.from ?? quoteIdent(input.table), formats);
   return decideContract(input, profiles);
 }
 
-async function profile(duck: DuckDb, table: string, width: number): Promise<ColumnProfile[]> {
-  const columns = Array.from({ length: width }, (_, i) => i);
+async function profile(
+  duck: DuckDb,
+  from: string,
+  formats: readonly ReadFormat[],
+): Promise<ColumnProfile[]> {
+  const columns = formats.map((_, i) => i);
   const values = columns.map((i) => `NULLIF(trim(${quoteIdent(`c${i}`)}), '') AS v${i}`);
-  const shapes = columns.map((i) => `v${i}, ${shapeOf(`v${i}`)} AS s${i}`);
-  const aggregates = columns.flatMap((i) =>
-    profileAggregates(`v${i}`, `s${i}`, (what) => quoteIdent(`p${i}_${what}`)),
+  const vals = `(SELECT ${values.join(', ')} FROM ${from})`;
+  // Shapes are counted by grouping on them: a few groups, where one count per shape and
+  // column would make the engine evaluate a hundred filters per row.
+  const shapes = columns.map((i) => `${shapeOf(`v${i}`, formats[i])} AS s${i}`);
+  const groups = await duck.all(
+    `SELECT ${shapes.join(', ')}, count(*) AS n FROM ${vals} GROUP BY ALL`,
   );
-  const [row] = await duck.all(
-    `WITH vals AS (SELECT ${values.join(', ')} FROM ${quoteIdent(table)}),
-          shaped AS (SELECT ${shapes.join(', ')} FROM vals)
-     SELECT count(*) AS "rows", ${aggregates.join(', ')} FROM shaped`,
+  const counts = columns.map((i) => [`count(v${i}) AS f${i}`, `count(DISTINCT v${i}) AS d${i}`]);
+  const [totals] = await duck.all(
+    `SELECT count(*) AS "rows", ${counts.flat().join(', ')} FROM ${vals}`,
   );
   return columns.map((i) => {
-    const get = (what: keyof ColumnProfile) => Number(row?.[`p${i}_${what}`] ?? 0);
-    return {
-      rows: Number(row?.['rows'] ?? 0),
-      filled: get('filled'),
-      distinct: get('distinct'),
-      integer: get('integer'),
-      double: get('double'),
-      leading_zero: get('leading_zero'),
-      boolean: get('boolean'),
-      day: get('day'),
-      month: get('month'),
-      time: get('time'),
-      email: get('email'),
-      phone: get('phone'),
+    const profile: ColumnProfile = {
+      rows: Number(totals?.['rows'] ?? 0),
+      filled: Number(totals?.[`f${i}`] ?? 0),
+      distinct: Number(totals?.[`d${i}`] ?? 0),
+      integer: 0,
+      double: 0,
+      leading_zero: 0,
+      boolean: 0,
+      day: 0,
+      month: 0,
+      time: 0,
+      email: 0,
+      phone: 0,
     };
+    for (const group of groups) {
+      const shape = group[`s${i}`];
+      if (typeof shape !== 'string') continue;
+      for (const what of SHAPE_COUNTS[shape] ?? []) profile[what] += Number(group['n']);
+    }
+    return profile;
   });
 }
 
@@ -122,11 +146,13 @@ function decideColumn(name: string, p: ColumnProfile, input: InferInput): Column
   // Keys and times are required; any other column may be empty in a later file even when
   // the first file filled it (a person tightens the contract if they want more).
   const required = role === 'id' || role === 'time' || role === 'foreign_key';
+  const format = contractFormat(input.formats?.get(name) ?? DEFAULT_FORMAT, type);
   return {
     name,
     type,
     role,
     nullable: !required,
+    ...(format ? { format } : {}),
     ...(role === 'foreign_key' ? { references } : {}),
   };
 }

@@ -1,8 +1,8 @@
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
-import type { ColumnContract, ColumnType, Contract } from '#platform/ports.ts';
-import { notParsedReason, parseAs } from './column-types.ts';
+import type { ColumnContract, ColumnFormat, ColumnType, Contract } from '#platform/ports.ts';
+import { notParsedReason, parseAs, type ReadFormat } from './column-types.ts';
 
 /**
  * Validation builds one table, `checked`, with a row per source row (same order):
@@ -34,6 +34,7 @@ const SQL_TYPES: Record<ColumnType, string> = {
 
 export const REQUIRED_EMPTY = 'required value is empty';
 export const MISSING_COLUMN = 'required column is missing from the file';
+export const DUPLICATE = 'duplicate value (an earlier row has it)';
 
 /**
  * The file-level problem, if any: a contract column that the file lacks. Nullable means a
@@ -46,11 +47,11 @@ export function missingRequiredColumn(
   contract: Contract,
   names: readonly string[],
 ): FileProblem | undefined {
-  // An inferred contract expects every column it was made from; a contract a person wrote
-  // says which columns may be absent (nullable ones).
-  const missing = contract.columns.filter(
-    (c) => !names.includes(c.name) && (contract.source === 'inferred' || !c.nullable),
-  );
+  // An inferred contract expects every column it was made from, and may lack only those
+  // added later; a contract a person wrote says which may be absent (nullable ones).
+  const mayBeAbsent = (c: ColumnContract) =>
+    c.nullable && (contract.source === 'config' || c.addedInVersion !== undefined);
+  const missing = contract.columns.filter((c) => !names.includes(c.name) && !mayBeAbsent(c));
   if (missing.length === 0) return undefined;
   const list = missing.map((c) => c.name).join(', ');
   return {
@@ -74,13 +75,18 @@ export async function rejectAll(
   return { table: checked, fileError: problem.fileError };
 }
 
-/** Checks and casts every row against the contract. */
+/**
+ * Checks and casts every row against the contract: one streaming statement for the
+ * per-value rules (no sort, so DuckDB keeps the file's order and all its threads), then
+ * one window query per unique column whose later repeats, usually none, are marked.
+ */
 export async function validateRows(
   duck: DuckDb,
   source: string,
   names: readonly string[],
   contract: Contract,
   checked: string,
+  formats?: ReadonlyMap<string, ReadFormat>,
 ): Promise<Checked> {
   const columns = contract.columns.map((c, j) => {
     assertIdentifier(c.name, 'Column');
@@ -100,47 +106,62 @@ export async function validateRows(
   );
   const typed = columns.map(
     ({ contract: c, value, typed: t }) =>
-      `CAST(${parseAs(c.type, value)} AS ${SQL_TYPES[c.type]}) AS ${t}`,
+      `CAST(${parseAs(c.type, value, formats?.get(c.name) ?? c.format)} AS ${SQL_TYPES[c.type]}) AS ${t}`,
   );
-  const duplicates = columns
-    .filter((c) => c.unique)
-    .map(
-      ({ value, typed: t }) =>
-        `CASE WHEN ${value} IS NOT NULL THEN row_number() OVER (PARTITION BY ${t} ORDER BY __ord) END AS dup_${value}`,
-    );
   // The time column of a month-partitioned dataset names the partition: it cannot be empty.
   const required = (c: ColumnContract) =>
     !c.nullable || (contract.partition === 'month' && c.name === contract.timeColumn);
   const problems = columns.map((c) =>
-    problemOf(c.contract, c.value, c.typed, { required: required(c.contract), unique: c.unique }),
+    problemOf(c.contract, c.value, c.typed, {
+      required: required(c.contract),
+      format: formats?.get(c.contract.name) ?? c.contract.format,
+    }),
   );
   const outputs = columns.map(({ contract: c, typed: t }) => `${t} AS ${quoteIdent(c.name)}`);
   await duck.run(
     `CREATE TABLE ${quoteIdent(checked)} AS
      WITH raw AS (SELECT rowid AS __ord, ${values.join(', ')} FROM ${quoteIdent(source)}),
      cast_values AS (SELECT *, ${typed.join(', ')} FROM raw),
-     counted AS (SELECT *${duplicates.map((d) => `, ${d}`).join('')} FROM cast_values)
-     SELECT __ord, ${problemList(problems)} AS __problems, ${outputs.join(', ')}
-     FROM counted ORDER BY __ord`,
+     judged AS (SELECT *, ${problems.map((p, j) => `${p} AS p${j}`).join(', ')} FROM cast_values)
+     SELECT __ord, ${problemList(problems.map((_, j) => `p${j}`))} AS __problems, ${outputs.join(', ')}
+     FROM judged`,
   );
+  for (const c of columns.filter((c) => c.unique)) {
+    await markRepeats(duck, checked, c.contract.name);
+  }
   return { table: checked };
 }
 
 /**
- * One column's problem as a {column, kind} struct, or NULL: the first rule that fails.
- * `unique`: a later row repeating a value is rejected (the primary key, `checks.unique`).
+ * A value repeated in a unique column (the primary key, `checks.unique`): every row after
+ * the first with it is rejected, unless that column already has a problem in the row.
  */
+async function markRepeats(duck: DuckDb, checked: string, column: string): Promise<void> {
+  const col = quoteIdent(column);
+  const problem = `{'column': ${quoteLiteral(column)}, 'kind': ${quoteLiteral(DUPLICATE)}}`;
+  await duck.run(
+    `UPDATE ${quoteIdent(checked)} SET __problems = list_append(__problems, ${problem})
+      WHERE __ord IN (
+        SELECT __ord FROM (
+          SELECT __ord, row_number() OVER (PARTITION BY ${col} ORDER BY __ord) AS n
+            FROM ${quoteIdent(checked)} WHERE ${col} IS NOT NULL)
+         WHERE n > 1)
+        AND len(list_filter(__problems, p -> p['column'] = ${quoteLiteral(column)})) = 0`,
+  );
+}
+
+/** One column's problem as a {column, kind} struct, or NULL: the first rule that fails. */
 function problemOf(
   c: ColumnContract,
   v: string,
   t: string,
-  { required, unique }: { required: boolean; unique: boolean },
+  { required, format }: { required: boolean; format: ColumnFormat | undefined },
 ): string {
   const problem = (kind: string) => `{'column': ${quoteLiteral(c.name)}, 'kind': ${kind}}`;
   const rules: string[] = [];
   rules.push(`WHEN ${v} IS NULL THEN ${required ? problem(quoteLiteral(REQUIRED_EMPTY)) : 'NULL'}`);
   if (c.type !== 'string')
-    rules.push(`WHEN ${t} IS NULL THEN ${problem(notParsedReason(c.type, v))}`);
+    rules.push(`WHEN ${t} IS NULL THEN ${problem(notParsedReason(c.type, v, format))}`);
   const checks = c.checks ?? {};
   const numeric = c.type === 'integer' || c.type === 'double';
   if (numeric && checks.min !== undefined && Number.isFinite(checks.min)) {
@@ -164,11 +185,6 @@ function problemOf(
       `WHEN NOT regexp_full_match(${v}, ${quoteLiteral(checks.pattern)}) THEN ${problem(quoteLiteral(`does not match the pattern ${checks.pattern}`))}`,
     );
   }
-  if (unique) {
-    rules.push(
-      `WHEN dup_${v} > 1 THEN ${problem(quoteLiteral('duplicate value (an earlier row has it)'))}`,
-    );
-  }
   return `CASE ${rules.join(' ')} END`;
 }
 
@@ -178,7 +194,9 @@ function problemOf(
  * `p['column']` could not bind.
  */
 function problemList(problems: string[]): string {
-  const filtered =
-    problems.length > 0 ? `list_filter([${problems.join(', ')}], p -> p IS NOT NULL)` : '[]';
-  return `CAST(${filtered} AS STRUCT("column" VARCHAR, "kind" VARCHAR)[])`;
+  const type = 'STRUCT("column" VARCHAR, "kind" VARCHAR)[]';
+  if (problems.length === 0) return `CAST([] AS ${type})`;
+  // Most rows are good: they get the empty list without building one to filter.
+  const good = problems.map((p) => `${p} IS NULL`).join(' AND ');
+  return `CASE WHEN ${good} THEN CAST([] AS ${type}) ELSE CAST(list_filter([${problems.join(', ')}], p -> p IS NOT NULL) AS ${type}) END`;
 }

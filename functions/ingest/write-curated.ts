@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteIdent, quoteLiteral } from '#query/sql.ts';
@@ -20,55 +21,61 @@ export interface OutputTarget {
  * partition value lives only in the folder name, so `read_parquet(..., hive_partitioning =
  * true)` sees each column once.
  *
- * One COPY per partition, rows in file order, rather than one COPY with PARTITION_BY:
- * PARTITION_BY writes rows in whatever order its threads deliver them, so the same input
- * gave different bytes from run to run (4 different outputs in 6 runs, 300k rows), and a
- * re-delivered file must rewrite identical objects.
+ * One COPY with PARTITION_BY, so the engine writes every partition in one parallel pass.
+ * The bytes may differ from run to run (threads deliver rows in any order): a re-delivered
+ * file is recognised by its manifest and not written again (ingest.ts), so nothing in the
+ * lake changes.
  */
 export async function writeCurated(
   target: OutputTarget,
   contract: Contract,
   checked: string,
-  curatedTable: string,
   snapshotDate: string,
 ): Promise<{ partitions: string[]; rows: number }> {
   const { duck, store, dataset, sourceId, dir } = target;
-  const partition = partitionExpression(contract, snapshotDate);
+  const { name, value } = partitionExpression(contract, snapshotDate);
   const columns = contract.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const out = join(dir, 'curated');
+  const [{ rows }] = (await duck.all(
+    `SELECT count(*) AS "rows" FROM ${quoteIdent(checked)} WHERE len(__problems) = 0`,
+  )) as [{ rows: number }];
+  if (rows === 0) return { partitions: [], rows: 0 };
   await duck.run(
-    `CREATE TABLE ${quoteIdent(curatedTable)} AS
-     SELECT ${partition} AS __partition, __ord, ${columns} FROM ${quoteIdent(checked)}
-     WHERE len(__problems) = 0 ORDER BY __partition, __ord`,
-  );
-  const parts = await duck.all(
-    `SELECT __partition AS p, count(*) AS n FROM ${quoteIdent(curatedTable)} GROUP BY ALL ORDER BY p`,
+    `COPY (SELECT ${columns}, ${value} AS __partition FROM ${quoteIdent(checked)}
+            WHERE len(__problems) = 0)
+       TO ${quoteLiteral(out)} (FORMAT parquet, PARTITION_BY (__partition), FILENAME_PATTERN 'part', OVERWRITE true)`,
   );
   const partitions: string[] = [];
-  let rows = 0;
-  for (const [i, part] of parts.entries()) {
-    const name = String(part['p']);
-    const local = join(dir, `curated-${i}.parquet`);
-    await duck.run(
-      `COPY (SELECT ${columns} FROM ${quoteIdent(curatedTable)} WHERE __partition = ${quoteLiteral(name)} ORDER BY __ord)
-       TO ${quoteLiteral(local)} (FORMAT parquet)`,
-    );
+  for (const folder of (await readdir(out)).sort()) {
+    const at = decodeURIComponent(folder.slice(folder.indexOf('=') + 1));
+    const partition = `${name}=${at}`;
+    const files = (await readdir(join(out, folder))).filter((f) => f.endsWith('.parquet'));
+    if (files.length !== 1) {
+      throw new Error(
+        `Expected one Parquet file for ${partition}, the engine wrote ${files.length}`,
+      );
+    }
     await store.upload(
-      local,
-      lakeKeys.curated(dataset, name, sourceId),
+      join(out, folder, files[0]!),
+      lakeKeys.curated(dataset, partition, sourceId),
       'application/vnd.apache.parquet',
     );
-    partitions.push(name);
-    rows += Number(part['n']);
+    partitions.push(partition);
   }
-  return { partitions, rows };
+  return { partitions, rows: Number(rows) };
 }
 
-function partitionExpression(contract: Contract, snapshotDate: string): string {
-  if (contract.partition === 'snapshot') return quoteLiteral(`snapshot=${snapshotDate}`);
+function partitionExpression(
+  contract: Contract,
+  snapshotDate: string,
+): { name: string; value: string } {
+  if (contract.partition === 'snapshot') {
+    return { name: 'snapshot', value: quoteLiteral(snapshotDate) };
+  }
   if (!contract.timeColumn || !contract.columns.some((c) => c.name === contract.timeColumn)) {
     throw new ConfigError(
       `The contract of ${contract.dataset} partitions by month but names no time column among its columns`,
     );
   }
-  return `'month=' || strftime(${quoteIdent(contract.timeColumn)}, '%Y-%m')`;
+  return { name: 'month', value: `strftime(${quoteIdent(contract.timeColumn)}, '%Y-%m')` };
 }

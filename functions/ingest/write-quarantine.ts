@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BlobStore, Manifest } from '#platform/ports.ts';
 import { quoteIdent } from '#query/sql.ts';
 import { lakeKeys } from './lake-keys.ts';
 import type { LineMap } from './line-numbers.ts';
@@ -38,6 +39,8 @@ interface QuarantineRow {
 
 const PAGE = 10_000;
 const SAMPLE = 20;
+/** Characters of a value a reason quotes. */
+const QUOTED_MAX = 80;
 
 /**
  * Each rejected row as one JSON line, in line order: `{ line, values, reasons }`, the values
@@ -71,7 +74,7 @@ export async function writeQuarantine(
       for (const r of row.reasons) {
         if (sample.length < SAMPLE) {
           const value = row.values === null ? (row.raw ?? null) : (row.values[r.column] ?? null);
-          sample.push({ line: row.line, column: r.column, value, reason: r.reason });
+          sample.push({ line: row.line, column: r.column, value: shorten(value), reason: r.reason });
         }
       }
     }
@@ -130,10 +133,37 @@ function describe(kind: string, value: string | null | undefined): string {
   if (kind === REQUIRED_EMPTY || kind === MISSING_COLUMN || value === null || value === undefined) {
     return kind;
   }
-  return `${kind}: ${JSON.stringify(value)}`;
+  // The whole value stays in `values`; a reason quotes enough of it to find it.
+  const shown = value.length > QUOTED_MAX ? `${value.slice(0, QUOTED_MAX)}…` : value;
+  return `${kind}: ${JSON.stringify(shown)}${value.length > QUOTED_MAX ? ` (${value.length} characters)` : ''}`;
 }
 
 function mergeByLine(a: QuarantineRow[], b: QuarantineRow[]): QuarantineRow[] {
   if (a.length === 0) return b;
   return [...a, ...b].sort((x, y) => x.line - y.line);
+}
+
+/** The first rejections of an earlier ingest, read back from its quarantine file. */
+export async function quarantineSample(
+  store: BlobStore,
+  manifest: Manifest,
+): Promise<RejectedSample[]> {
+  if (manifest.rowsQuarantined === 0) return [];
+  const text = await store.getText(lakeKeys.quarantine(manifest.dataset, manifest.sourceId));
+  const sample: RejectedSample[] = [];
+  for (const line of text.split('\n')) {
+    if (sample.length >= SAMPLE || line === '') break;
+    const row = JSON.parse(line) as QuarantineRow;
+    for (const r of row.reasons) {
+      if (sample.length >= SAMPLE) break;
+      const value = row.values === null ? (row.raw ?? null) : (row.values[r.column] ?? null);
+      sample.push({ line: row.line, column: r.column, value: shorten(value), reason: r.reason });
+    }
+  }
+  return sample;
+}
+
+/** A value as a sample shows it: long ones cut (the quarantine file keeps them whole). */
+function shorten(value: string | null): string | null {
+  return value !== null && value.length > QUOTED_MAX ? `${value.slice(0, QUOTED_MAX)}…` : value;
 }

@@ -27,3 +27,42 @@ export function toIdentifier(raw: string): string {
   const name = /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned || '_';
   return name.slice(0, 63);
 }
+
+/**
+ * Why `key` is not a safe lake key, or undefined when it is one. A key names one object
+ * below the lake root, `/`-separated, as S3 has it; a folder on disk (the local lake)
+ * would resolve `..` and `.` and fold `//`, so that a key could leave its folder
+ * (`incoming/../etc/x.csv` is `etc/x.csv`) or two keys could name one file
+ * (`incoming//orders/x.csv`, whose rows would then be ingested twice). Such keys are
+ * refused, in both runtimes, as is a NUL. Quotes, spaces, `;` and the like are fine: a key
+ * never goes into SQL (the engine reads a local copy) and is JSON-escaped where it is kept.
+ * `folder` allows `''` (the root) and a trailing `/`, for listings and messages.
+ */
+export function lakeKeyProblem(key: string, { folder = false } = {}): string | undefined {
+  if (key === '') return folder ? undefined : 'it is empty';
+  if (key.startsWith('/')) return 'it starts with "/" (an absolute path)';
+  if (key.includes('\0')) return 'it holds a NUL character';
+  const segments = key.split('/');
+  if (folder && segments.at(-1) === '') segments.pop();
+  for (const segment of segments) {
+    if (segment === '') return 'it has an empty path segment ("//", or a "/" at the end)';
+    // A backslash separates folders on Windows: `a\..\b` would leave its folder there.
+    for (const part of segment.split('\\')) {
+      if (part === '..') return 'it has a ".." path segment, which would leave its folder';
+      if (part === '.') return 'it has a "." path segment';
+    }
+  }
+  return undefined;
+}
+
+/** The key, when it is safe (`lakeKeyProblem`); otherwise an InputRejectedError that says why. */
+export function assertLakeKey(key: string, options: { folder?: boolean } = {}): string {
+  const problem = lakeKeyProblem(key, options);
+  if (problem !== undefined) {
+    throw new InputRejectedError(
+      `Key ${JSON.stringify(key)} is not a safe lake key: ${problem}. Keys name objects directly (no path traversal)`,
+      { file: key },
+    );
+  }
+  return key;
+}

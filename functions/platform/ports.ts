@@ -116,6 +116,11 @@ export interface ColumnContract {
   format?: ColumnFormat;
   /** For foreign keys: the dataset whose id this column references. */
   references?: string;
+  /**
+   * The contract version that added the column to an inferred contract (schema evolution):
+   * files before it lack the column, so later files may too.
+   */
+  addedInVersion?: number;
 }
 
 export interface Contract {

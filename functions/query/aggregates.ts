@@ -3,7 +3,7 @@ import { quoteIdent } from '#query/sql.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
 import { monthKey, quantile } from './dialect.ts';
 
-/** Per-column counts and ranges of one dataset, computed in one scan. */
+/** Per-column counts and ranges of one dataset, in one scan; `min`/`max` null where not computed. */
 export interface ColumnProfile {
   name: string;
   type: ColumnContract['type'];
@@ -33,17 +33,25 @@ const ident = (name: string) => quoteIdent(assertIdentifier(name, 'Column'));
 const table = (contract: Contract) => quoteIdent(assertIdentifier(contract.dataset, 'Dataset'));
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
 
+/** Types whose smallest and largest values say something (a range); text's do not. */
+const RANGED = new Set<ColumnContract['type']>(['integer', 'double', 'date', 'timestamp']);
+
+/**
+ * Counts of every column; min and max only of numbers and dates that are not pii. The
+ * range of a text or pii column would be two of its values (two names, two emails), so it
+ * is never read: what is not computed cannot reach a report.
+ */
 export async function profileDataset(
   engine: QueryEngine,
   contract: Contract,
 ): Promise<DatasetProfile> {
+  const ranged = contract.columns.map((c) => RANGED.has(c.type) && c.role !== 'pii');
   const selects = contract.columns.flatMap((c, i) => {
     const col = ident(c.name);
     return [
       `count(${col}) AS n${i}`,
       `count(DISTINCT ${col}) AS d${i}`,
-      `min(${col}) AS lo${i}`,
-      `max(${col}) AS hi${i}`,
+      ...(ranged[i] ? [`min(${col}) AS lo${i}`, `max(${col}) AS hi${i}`] : []),
     ];
   });
   const [row] = await engine.query(
@@ -61,8 +69,8 @@ export async function profileDataset(
       nonNull: num(row[`n${i}`]),
       nulls: rows - num(row[`n${i}`]),
       distinct: num(row[`d${i}`]),
-      min: scalarOrNull(row[`lo${i}`]),
-      max: scalarOrNull(row[`hi${i}`]),
+      min: ranged[i] ? scalarOrNull(row[`lo${i}`]) : null,
+      max: ranged[i] ? scalarOrNull(row[`hi${i}`]) : null,
     })),
   };
 }

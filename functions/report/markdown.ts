@@ -214,12 +214,25 @@ function dataAnalyzed(m: ReportModel): string {
     ),
     ...m.skippedDatasets.flatMap((s) => s.fileErrors.map((f) => [f.sourceKey, f.error])),
   ].map(([key, error]) => `- \`${cell(key)}\`: ${cell(error)}`);
+  // How files were read (an encoding, a date order, a contract change), as their manifests say.
+  const warned = [
+    ...m.datasets.flatMap((d) =>
+      d.files.flatMap((f) => (f.warnings?.length ? [[f.sourceKey, f.warnings] as const] : [])),
+    ),
+    ...m.skippedDatasets.flatMap((s) =>
+      (s.fileWarnings ?? []).map((f) => [f.sourceKey, f.warnings] as const),
+    ),
+  ].map(
+    ([key, warnings]) =>
+      `- \`${cell(key)}\`: ${warnings.map((w) => cell(w.replace(/\.$/, ''))).join('; ')}.`,
+  );
   return [
     '## Data analyzed',
     '',
     overview,
     ...skipped,
     ...(refused.length ? ['', 'Files that could not be ingested:', '', ...refused] : []),
+    ...(warned.length ? ['', 'How files were read (nothing was lost):', '', ...warned] : []),
     ...(ignored.length ? ['', ...ignored] : []),
     ...(quarantine.length
       ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])]

@@ -2,7 +2,7 @@ import type { ColumnProfile } from '#query/aggregates.ts';
 import type { DatasetKind } from '#platform/ports.ts';
 import type { Finding, OutlierFinding, TrendFinding } from './findings.ts';
 
-/** One quarantined row as the report shows it. */
+/** One quarantined row as the report shows it: reasons quoting a pii value quote it masked. */
 export interface QuarantineSample {
   sourceKey: string;
   line: number;
@@ -23,6 +23,8 @@ export interface DatasetSection {
     rowsQuarantined: number;
     fileError?: string;
     ignoredColumns?: string[];
+    /** How the file was read, from its manifest (`read as Windows-1252`); nothing was lost. */
+    warnings?: string[];
   }[];
   rowsRead: number;
   rowsCurated: number;
@@ -39,6 +41,8 @@ export interface SkippedDataset {
   dataset: string;
   reason: string;
   fileErrors: { sourceKey: string; error: string }[];
+  /** Its files' manifest warnings, where there are any. */
+  fileWarnings?: { sourceKey: string; warnings: string[] }[];
 }
 
 export interface NotComputed {
@@ -47,7 +51,10 @@ export interface NotComputed {
   reason: string;
 }
 
-/** `report.json`: everything the Markdown (and later HTML) rendering shows, and nothing it does not. */
+/**
+ * `report.json`: everything the Markdown (and later HTML) rendering shows, and nothing it
+ * does not. Values of pii columns are masked (`redact.ts`) before anything renders it.
+ */
 export interface ReportModel {
   schemaVersion: 1;
   run: {

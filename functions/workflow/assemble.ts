@@ -10,9 +10,11 @@ import {
   type QuarantineSample,
   type ReportModel,
 } from '#report/model.ts';
+import { scrubText } from '#report/mask.ts';
+import { redactModel } from '#report/redact.ts';
 import { executiveSummary } from '#report/summary.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
-import type { DatasetPlan, RunPlan } from './plan.ts';
+import type { DatasetPlan, InputSummary, RunPlan } from './plan.ts';
 import { describeFailure } from './notify.ts';
 import { runKeys } from './run-keys.ts';
 
@@ -63,7 +65,7 @@ export async function assembleReport(
   const datasets = await Promise.all(
     plan.datasets.map((d) => datasetSection(deps.store, d, aggregates)),
   );
-  const model: ReportModel = {
+  const built: ReportModel = {
     schemaVersion: 1,
     run: {
       runId: plan.runId,
@@ -73,17 +75,34 @@ export async function assembleReport(
     },
     summary: [],
     datasets,
-    skippedDatasets: plan.skipped.map((s) => ({
-      dataset: s.dataset,
-      reason: s.reason,
-      fileErrors: s.inputs.flatMap((i) =>
-        i.fileError ? [{ sourceKey: i.sourceKey, error: i.fileError }] : [],
-      ),
-    })),
+    skippedDatasets: plan.skipped.map((s) => {
+      const fileWarnings = s.inputs.flatMap((i) => {
+        const list = warningsOf(i);
+        return list ? [{ sourceKey: i.sourceKey, warnings: list }] : [];
+      });
+      return {
+        dataset: s.dataset,
+        reason: s.reason,
+        fileErrors: s.inputs.flatMap((i) =>
+          i.fileError ? [{ sourceKey: i.sourceKey, error: i.fileError }] : [],
+        ),
+        ...(fileWarnings.length ? { fileWarnings } : {}),
+      };
+    }),
     findings,
     notComputed,
   };
-  model.summary = executiveSummary(datasets, outlierFindings(model), trendFindings(model));
+  // Masked before anything is stored or rendered, and before the summary quotes row ids.
+  const masked = redactModel(
+    built,
+    plan.datasets.map((d) => d.contract),
+  );
+  const model: ReportModel = {
+    ...masked,
+    summary: executiveSummary(masked.datasets, outlierFindings(masked), trendFindings(masked)).map(
+      scrubText,
+    ),
+  };
 
   await deps.store.put(keys.reportJson, JSON.stringify(model, null, 2) + '\n', 'application/json');
   await deps.store.put(keys.reportMarkdown, renderMarkdown(model), 'text/markdown; charset=utf-8');
@@ -120,15 +139,19 @@ async function datasetSection(
     contractVersion: d.contract.version,
     ...(d.contract.timeColumn ? { timeColumn: d.contract.timeColumn } : {}),
     ...(stats?.coverage ? { coverage: stats.coverage } : {}),
-    files: d.inputs.map((i) => ({
-      sourceKey: i.sourceKey,
-      checksum: i.checksum,
-      rowsRead: i.rowsRead,
-      rowsCurated: i.rowsCurated,
-      rowsQuarantined: i.rowsQuarantined,
-      ...(i.fileError ? { fileError: i.fileError } : {}),
-      ...(i.ignoredColumns ? { ignoredColumns: i.ignoredColumns } : {}),
-    })),
+    files: d.inputs.map((i) => {
+      const warnings = warningsOf(i);
+      return {
+        sourceKey: i.sourceKey,
+        checksum: i.checksum,
+        rowsRead: i.rowsRead,
+        rowsCurated: i.rowsCurated,
+        rowsQuarantined: i.rowsQuarantined,
+        ...(i.fileError ? { fileError: i.fileError } : {}),
+        ...(i.ignoredColumns ? { ignoredColumns: i.ignoredColumns } : {}),
+        ...(warnings ? { warnings } : {}),
+      };
+    }),
     rowsRead: sum(d.inputs.map((i) => i.rowsRead)),
     rowsCurated: sum(d.inputs.map((i) => i.rowsCurated)),
     rowsQuarantined: sum(d.inputs.map((i) => i.rowsQuarantined)),
@@ -165,6 +188,14 @@ async function quarantineSamples(
       };
       return { sourceKey, line: row.line, reasons: row.reasons };
     });
+}
+
+/**
+ * The manifest's warnings, as the plan carries them. Plan copies them from the manifest
+ * into `InputSummary.warnings`; the intersection keeps this compiling until it declares it.
+ */
+function warningsOf(input: InputSummary): string[] | undefined {
+  return input.warnings?.length ? input.warnings : undefined;
 }
 
 function failureReason(error: { Error?: string; Cause?: string }): string {

@@ -1,4 +1,5 @@
 import type { Mailer } from '#platform/ports.ts';
+import { scrubText } from '#report/mask.ts';
 
 export interface NotifyDeps {
   mailer: Mailer;
@@ -11,14 +12,18 @@ export type NotifyInput =
   | { runId: string; reportKey: string; summary: string }
   | { runId: string; failure: { Error?: string; Cause?: string } };
 
-/** Emails the link to a finished report, or says that the run failed and why. */
+/**
+ * Emails the link to a finished report, or says that the run failed and why. The summary
+ * comes from the masked report; an engine's error message may quote a value, so both go
+ * through the same scrub as the report's free text.
+ */
 export async function notify(deps: NotifyDeps, input: NotifyInput) {
   if ('failure' in input) {
     const messageId = await deps.mailer.send({
       to: deps.recipients,
       subject: `Insights run ${input.runId} failed`,
       text: [
-        `The report run ${input.runId} did not complete: ${describeFailure(input.failure)}`,
+        `The report run ${input.runId} did not complete: ${scrubText(describeFailure(input.failure))}`,
         '',
         'Nothing already ingested was lost; fix the cause and start the run again.',
       ].join('\n'),
@@ -26,11 +31,12 @@ export async function notify(deps: NotifyDeps, input: NotifyInput) {
     return { runId: input.runId, messageId };
   }
   const link = await deps.linkTo(input.reportKey);
+  const summary = scrubText(input.summary);
   const messageId = await deps.mailer.send({
     to: deps.recipients,
     subject: `Insights report ${input.runId} is ready`,
-    text: [`Your insights report is ready:`, '', link, '', input.summary].join('\n'),
-    html: `<p>Your insights report is ready: <a href="${escapeHtml(link)}">open the report</a>.</p><p>${escapeHtml(input.summary)}</p>`,
+    text: [`Your insights report is ready:`, '', link, '', summary].join('\n'),
+    html: `<p>Your insights report is ready: <a href="${escapeHtml(link)}">open the report</a>.</p><p>${escapeHtml(summary)}</p>`,
   });
   return { runId: input.runId, reportKey: input.reportKey, messageId };
 }

@@ -21,6 +21,8 @@ export interface InputSummary {
   rejections: Manifest['rejections'];
   fileError?: string;
   ignoredColumns?: string[];
+  /** How the file was read, when a person should know (manifest warnings). */
+  warnings?: string[];
   quarantineKey: string;
 }
 
@@ -136,6 +138,7 @@ async function latestInputs(store: BlobStore, dataset: string): Promise<InputSum
       rejections: m.rejections,
       ...(m.fileError ? { fileError: m.fileError } : {}),
       ...(m.ignoredColumns?.length ? { ignoredColumns: m.ignoredColumns } : {}),
+      ...(m.warnings?.length ? { warnings: m.warnings } : {}),
       quarantineKey: lakeKeys.quarantine(dataset, m.sourceId),
     }));
 }

@@ -22,7 +22,16 @@ function insights(...args: string[]): Promise<{ code: number; stdout: string; st
 
 describe('insights (the command line)', () => {
   it('has help on every command', async () => {
-    for (const command of [[], ['demo'], ['ingest'], ['run']]) {
+    for (const command of [
+      [],
+      ['demo'],
+      ['ingest'],
+      ['run'],
+      ['watch'],
+      ['quarantine'],
+      ['contract'],
+      ['contract', 'show'],
+    ]) {
       const { code, stdout } = await insights(...command, '--help');
       expect(code, command.join(' ')).toBe(0);
       expect(stdout).toContain('Usage: insights');

@@ -36,6 +36,8 @@ export interface TestLake {
   curatedRowsOf(manifest: Manifest): Promise<number>;
   /** The quarantine lines of one manifest, parsed. */
   quarantineOf(manifest: Manifest): Promise<QuarantineLine[]>;
+  /** The quarantine file of one manifest as stored, or undefined when there is none. */
+  quarantineText(manifest: Manifest): Promise<string | undefined>;
   /** key -> etag (md5 of the bytes) of every object in the lake. */
   snapshot(prefix?: string): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -62,6 +64,10 @@ export async function testLake(): Promise<TestLake> {
       { key, ...(dataset ? { dataset } : {}) },
     );
   };
+  const quarantineText = async (m: Manifest) => {
+    const key = `quarantine/${m.dataset}/${m.sourceId}.jsonl`;
+    return (await store.head(key)) ? store.getText(key) : undefined;
+  };
   return {
     root,
     workDir,
@@ -74,7 +80,7 @@ export async function testLake(): Promise<TestLake> {
       ingest(`incoming/${dataset}/${file}`, await readFile(join(FIXTURES, file))),
     curated: (dataset, select = '*', rest = '') =>
       duck.all(
-        `SELECT ${select} FROM read_parquet(${quoteLiteral(`${root}/curated/${dataset}/**/*.parquet`)}, hive_partitioning = true) ${rest}`,
+        `SELECT ${select} FROM read_parquet(${quoteLiteral(`${root}/curated/${dataset}/**/*.parquet`)}, hive_partitioning = true, union_by_name = true) ${rest}`,
       ),
     curatedRowsOf: async (m) => {
       if (m.partitions.length === 0) return 0;
@@ -85,14 +91,14 @@ export async function testLake(): Promise<TestLake> {
       return Number(row?.['n']);
     },
     quarantineOf: async (m) => {
-      const key = `quarantine/${m.dataset}/${m.sourceId}.jsonl`;
-      if (!(await store.head(key))) return [];
-      const text = await store.getText(key);
+      const text = await quarantineText(m);
+      if (text === undefined) return [];
       return text
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as QuarantineLine);
     },
+    quarantineText,
     snapshot: async (prefix = '') =>
       Object.fromEntries((await store.list(prefix)).map((o) => [o.key, o.etag])),
     close: async () => {

@@ -2,14 +2,22 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { NotFoundError } from '../errors.ts';
+import { assertLakeKey, lakeKeyProblem } from '../identifiers.ts';
 import type { BlobInfo, BlobStore } from '../ports.ts';
 
-/** The lake as a folder: keys are paths below `root`. Writes go to a temp file, then rename. */
+/**
+ * The lake as a folder: keys are paths below `root`. Writes go to a temp file, then rename.
+ * A key that the folder would resolve differently from S3 (`..`, `.`, `//`: path
+ * traversal, or two keys for one file) is refused with an InputRejectedError.
+ */
 export function fsBlobStore(root: string): BlobStore {
   const base = resolve(root);
-  const pathOf = (key: string): string => {
+  /** `folder`: the root (`''`) or a folder (`a/b/`), for `url` and `list`. */
+  const pathOf = (key: string, folder = false): string => {
+    assertLakeKey(key, { folder });
     const path = resolve(base, key);
-    if (key.startsWith('/') || (path !== base && !path.startsWith(base + sep))) {
+    // Belt and braces: no key that passed the check above gets here.
+    if (path !== base && !path.startsWith(base + sep)) {
       throw new Error(`Key ${JSON.stringify(key)} points outside the lake ${base}`);
     }
     return path;
@@ -45,7 +53,7 @@ export function fsBlobStore(root: string): BlobStore {
   };
 
   return {
-    url: (key) => pathOf(key),
+    url: (key) => pathOf(key, true),
     head: info,
     getBytes: async (key) => new Uint8Array(await read(key)),
     getText: async (key) => (await read(key)).toString('utf8'),
@@ -63,11 +71,12 @@ export function fsBlobStore(root: string): BlobStore {
     upload: (localPath, key) => writeAtomically(key, (tmp) => copyFile(localPath, tmp)),
     list: async (prefix) => {
       // Walk only the folder the prefix names, not the whole lake.
-      const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
-      const files = await walk(folder ? pathOf(folder) : base);
+      const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
+      const files = await walk(pathOf(folder, true));
       const keys = files
         .map((file) => relative(base, file).split(sep).join('/'))
-        .filter((key) => key.startsWith(prefix) && !key.endsWith('.tmp'))
+        // A file put in the folder by other means under a name no key may have is not listed.
+        .filter((key) => key.startsWith(prefix) && !key.endsWith('.tmp') && !lakeKeyProblem(key))
         .sort();
       const infos = await Promise.all(keys.map(info));
       return infos.filter((i): i is BlobInfo => i !== undefined);

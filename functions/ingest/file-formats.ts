@@ -1,0 +1,203 @@
+import type { ColumnFormat, ColumnType, DuckDb } from '#platform/ports.ts';
+import { quoteIdent } from '#query/sql.ts';
+import { DEFAULT_FORMAT, type ReadFormat } from './column-types.ts';
+
+/**
+ * How one file writes numbers and dates, decided per column from the file's own values:
+ * - the decimal separator: `12,50` and `1.234,50` say comma, `12.50` and `1,234.50` say
+ *   point; `1,234` says nothing (a thousand, or one and a bit);
+ * - the order of numeric dates: `25/03/2024` can only be day first, `03/25/2024` only month
+ *   first; a file whose every date has both parts up to 12 is ambiguous, and is read as the
+ *   contract says, else month first, and the report says so.
+ * Only values that could hold the evidence are looked at (a cheap test first), so a file of
+ * plain numbers and ISO dates costs one quick aggregate.
+ */
+
+export interface FormatColumn {
+  name: string;
+  /** The source column holding its text (`c3`). */
+  source: string;
+  /** Known type (a contract's), or undefined when inferring: then both questions are asked. */
+  type?: ColumnType;
+  /** The contract's format; `forced` when a person wrote the contract (no guessing then). */
+  format?: ColumnFormat;
+  forced?: boolean;
+}
+
+export interface FileFormats {
+  /** The format each column is read with, by column name. */
+  formats: Map<string, ReadFormat>;
+  /** What a person should know: an order chosen, a decimal comma found, an ambiguity. */
+  warnings: string[];
+  /** Date orders this file settled, for a contract that has none yet. */
+  settled: Map<string, ColumnFormat>;
+}
+
+const COMMA_DECIMAL = `'[^0-9]*[-+(]?[0-9]{1,3}([. ][0-9]{3})*,[0-9]{1,2}[^0-9]*'`;
+const POINT_DECIMAL = `'[^0-9]*[-+(]?[0-9]{1,3}(,[0-9]{3})*\\.[0-9]{1,2}[^0-9]*'`;
+const NUMERIC_DATE = `'^([0-9]{1,2})[/-]([0-9]{1,2})[/-][0-9]{2,4}\\b'`;
+
+const ORDER_WORDS: Record<ReadFormat['dateOrder'], string> = {
+  MDY: 'month/day/year',
+  DMY: 'day/month/year',
+};
+
+/** Rows per kind of evidence, and the smallest value showing it, by column. */
+type Tally = Map<string, Map<string, { rows: number; example: string }>>;
+
+interface Evidence {
+  column: FormatColumn;
+  /** SQL over the value `v` (and the date parts `a`, `b`): a code naming the evidence, or NULL. */
+  code: string;
+}
+
+const value = (c: FormatColumn) => `NULLIF(trim(${quoteIdent(c.source)}), '')`;
+
+/**
+ * Counts each column's evidence codes. Each row's codes are computed once, then grouped:
+ * a few groups, where one filtered count per code and column would make the engine
+ * evaluate every filter on every row.
+ */
+async function tally(duck: DuckDb, from: string, evidence: readonly Evidence[]): Promise<Tally> {
+  const result: Tally = new Map();
+  if (evidence.length === 0) return result;
+  const inner = evidence.map((e, i) => {
+    const v = value(e.column);
+    // The first two numbers of a numeric date (`03/25/2024`), behind a cheap test.
+    const gate = `(${v}[2] IN ('/', '-') OR ${v}[3] IN ('/', '-'))`;
+    const part = (n: number) =>
+      `CASE WHEN ${gate} THEN TRY_CAST(regexp_extract(${v}, ${NUMERIC_DATE}, ${n}) AS INTEGER) END`;
+    return `${v} AS x${i}, ${part(1)} AS a${i}, ${part(2)} AS b${i}`;
+  });
+  const codes = evidence.map(
+    (e, i) =>
+      `${e.code.replaceAll('{v}', `x${i}`).replaceAll('{a}', `a${i}`).replaceAll('{b}', `b${i}`)} AS e${i}`,
+  );
+  const groups = await duck.all(
+    `SELECT ${evidence.map((_, i) => `e${i}`).join(', ')}, count(*) AS n,
+            ${evidence.map((_, i) => `min(x${i}) AS m${i}`).join(', ')}
+       FROM (SELECT ${codes.join(', ')}, ${evidence.map((_, i) => `x${i}`).join(', ')}
+               FROM (SELECT ${inner.join(', ')} FROM ${from}))
+      GROUP BY ALL`,
+  );
+  evidence.forEach((e, i) => {
+    const byCode =
+      result.get(e.column.name) ?? new Map<string, { rows: number; example: string }>();
+    for (const g of groups) {
+      const code = g[`e${i}`];
+      if (typeof code !== 'string') continue;
+      const example = String(g[`m${i}`]);
+      const seen = byCode.get(code);
+      byCode.set(code, {
+        rows: (seen?.rows ?? 0) + Number(g['n']),
+        example: seen && seen.example < example ? seen.example : example,
+      });
+    }
+    result.set(e.column.name, byCode);
+  });
+  return result;
+}
+
+export async function detectFormats(
+  duck: DuckDb,
+  /** SQL for the rows: a table, or a sample of it. */
+  from: string,
+  columns: readonly FormatColumn[],
+): Promise<FileFormats> {
+  const numeric = columns.filter(
+    (c) => !c.forced && (c.type === undefined || c.type === 'integer' || c.type === 'double'),
+  );
+  const dated = columns.filter(
+    (c) =>
+      !(c.forced && c.format?.dateOrder) &&
+      (c.type === undefined || c.type === 'date' || c.type === 'timestamp'),
+  );
+  const found = await tally(duck, from, [
+    ...numeric.map((column) => ({
+      column,
+      code: `CASE WHEN contains({v}, ',') AND regexp_full_match({v}, ${COMMA_DECIMAL}) THEN 'comma' END`,
+    })),
+    ...dated.map((column) => ({
+      column,
+      code: `CASE WHEN {a} > 12 AND {b} BETWEEN 1 AND 12 THEN 'day_first'
+                  WHEN {b} > 12 AND {a} BETWEEN 1 AND 12 THEN 'month_first'
+                  WHEN {a} IS NOT NULL THEN 'numeric' END`,
+    })),
+  ]);
+  // Point evidence (`12.50`) only matters where there is comma evidence: rarely looked for.
+  const withComma = numeric.filter((c) => found.get(c.name)?.has('comma'));
+  const points = await tally(
+    duck,
+    from,
+    withComma.map((column) => ({
+      column,
+      code: `CASE WHEN contains({v}, '.') AND regexp_full_match({v}, ${POINT_DECIMAL}) THEN 'point' END`,
+    })),
+  );
+  const rows = (t: Tally, column: string, code: string) => t.get(column)?.get(code)?.rows ?? 0;
+  const example = (t: Tally, column: string, code: string) =>
+    JSON.stringify(t.get(column)?.get(code)?.example);
+
+  const result: FileFormats = { formats: new Map(), warnings: [], settled: new Map() };
+  for (const c of columns) result.formats.set(c.name, { ...DEFAULT_FORMAT, ...c.format });
+
+  for (const c of withComma) {
+    // A column where every decimal-looking value uses a comma: a decimal comma file.
+    if (rows(points, c.name, 'point') > 0 && c.format?.decimal !== ',') continue;
+    result.formats.set(c.name, { ...result.formats.get(c.name)!, decimal: ',' });
+    if (c.format?.decimal !== ',') {
+      result.warnings.push(
+        `${c.name}: numbers read with a decimal comma (the file has ${example(found, c.name, 'comma')})`,
+      );
+    }
+  }
+
+  for (const c of dated) {
+    const dayFirst = rows(found, c.name, 'day_first');
+    const monthFirst = rows(found, c.name, 'month_first');
+    const either = rows(found, c.name, 'numeric');
+    if (dayFirst + monthFirst + either === 0) continue;
+    const like = example(
+      found,
+      c.name,
+      either > 0 ? 'numeric' : dayFirst > 0 ? 'day_first' : 'month_first',
+    );
+    let order: ReadFormat['dateOrder'];
+    if (dayFirst > 0 && monthFirst > 0) {
+      order = dayFirst >= monthFirst ? 'DMY' : 'MDY';
+      const [kept, other] = order === 'DMY' ? [dayFirst, monthFirst] : [monthFirst, dayFirst];
+      result.warnings.push(
+        `${c.name}: ${dayFirst} dates are day first (${example(found, c.name, 'day_first')}) and ${monthFirst} month first (${example(found, c.name, 'month_first')}); read as ${ORDER_WORDS[order]}, the ${other} others are quarantined (${kept} agree)`,
+      );
+    } else if (dayFirst > 0 || monthFirst > 0) {
+      order = dayFirst > 0 ? 'DMY' : 'MDY';
+      const evidence =
+        dayFirst > 0 ? example(found, c.name, 'day_first') : example(found, c.name, 'month_first');
+      result.warnings.push(
+        `${c.name}: dates like ${like} read as ${ORDER_WORDS[order]} (the file has ${evidence})`,
+      );
+      if (!c.format?.dateOrder) result.settled.set(c.name, { dateOrder: order });
+    } else if (c.format?.dateOrder) {
+      order = c.format.dateOrder;
+    } else {
+      order = 'MDY';
+      result.warnings.push(
+        `${c.name}: dates like ${like} could be month/day or day/month (no part is above 12); read as month/day/year. If they are day first, set "format": {"dateOrder": "DMY"} for ${c.name} in the dataset's contract`,
+      );
+    }
+    result.formats.set(c.name, { ...result.formats.get(c.name)!, dateOrder: order });
+  }
+  return result;
+}
+
+/** `format` for a contract column: only what differs from the defaults. */
+export function contractFormat(format: ReadFormat, type: ColumnType): ColumnFormat | undefined {
+  const out: ColumnFormat = {};
+  if ((type === 'integer' || type === 'double') && format.decimal !== DEFAULT_FORMAT.decimal) {
+    out.decimal = format.decimal;
+  }
+  if (type === 'date' || type === 'timestamp') {
+    if (format.dateOrder !== DEFAULT_FORMAT.dateOrder) out.dateOrder = format.dateOrder;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
