@@ -38,7 +38,13 @@ async function ours(): Promise<{ ms: number; rows: number }> {
     const duck = await runtime.duck();
     const t = performance.now();
     const { manifest } = await ingestObject(
-      { store: runtime.store, catalog: runtime.catalog, duck, clock: runtime.clock, workDir: runtime.workDir },
+      {
+        store: runtime.store,
+        catalog: runtime.catalog,
+        duck,
+        clock: runtime.clock,
+        workDir: runtime.workDir,
+      },
       { key },
     );
     const ms = performance.now() - t;

@@ -29,7 +29,16 @@ async function measure(mode: 'ours' | 'baseline', csv: string, root: string): Pr
   try {
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', '--import', './functions/platform/polyfills.ts', 'bench/ingest-child.ts', mode, csv, work],
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './functions/platform/polyfills.ts',
+        'bench/ingest-child.ts',
+        mode,
+        csv,
+        work,
+      ],
       { maxBuffer: 1 << 20 },
     );
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as Measure;
@@ -101,7 +110,10 @@ const result = {
   results,
 };
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL('./results/ingest.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+await writeFile(
+  new URL('./results/ingest.json', import.meta.url),
+  JSON.stringify(result, null, 2) + '\n',
+);
 for (const r of results) {
   console.log(
     `${r.rows.toLocaleString('en')} rows (${r.csvMB} MB), median of ${RUNS}: ours ${r.ours.medianMBps} MB/s, peak RSS ${r.ours.medianPeakRssMb} MB; ` +

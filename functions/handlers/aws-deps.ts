@@ -1,4 +1,5 @@
-import { awsRuntime } from '#platform/aws/runtime.ts';
+import { awsRuntime, awsTableSync } from '#platform/aws/runtime.ts';
+import type { IngestHandlerDeps } from './ingest.ts';
 import { defaultLogger, once, type HandlerDeps } from './middleware.ts';
 
 /** The deployed wiring: the AWS runtime from the Lambda environment, built once per cold start. */
@@ -6,3 +7,9 @@ export const awsDeps = (): HandlerDeps => ({
   runtime: once(() => awsRuntime()),
   logger: defaultLogger(),
 });
+
+/** The ingest function's wiring: the runtime, and the Glue table sync (built on first use). */
+export function awsIngestDeps(): IngestHandlerDeps {
+  let sync: ReturnType<typeof awsTableSync> | undefined;
+  return { ...awsDeps(), syncTable: (contract) => (sync ??= awsTableSync())(contract) };
+}

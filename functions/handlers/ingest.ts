@@ -1,6 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ingestObject } from '#ingest/ingest.ts';
-import { awsDeps } from './aws-deps.ts';
+import type { Catalog, Contract } from '#platform/ports.ts';
+import { awsIngestDeps } from './aws-deps.ts';
 import { step, type HandlerDeps } from './middleware.ts';
 
 type ObjectCreated = EventBridgeEvent<
@@ -8,7 +9,12 @@ type ObjectCreated = EventBridgeEvent<
   { bucket: { name: string }; object: { key: string } }
 >;
 
-export const makeHandler = (deps: HandlerDeps) =>
+export interface IngestHandlerDeps extends HandlerDeps {
+  /** Brings the dataset's query table in line with its contract (Glue in AWS; none locally). */
+  syncTable?: (contract: Contract) => Promise<string>;
+}
+
+export const makeHandler = (deps: IngestHandlerDeps) =>
   step(deps, async (rt, event: ObjectCreated, logger) => {
     const key = await resolveKey(event.detail.object.key, (k) => rt.store.head(k).then(Boolean));
     const { manifest, rejectedSample } = await ingestObject(
@@ -21,11 +27,27 @@ export const makeHandler = (deps: HandlerDeps) =>
       },
       { key },
     );
-    logger.info('ingested', { key, manifest, rejectedSample: rejectedSample.slice(0, 5) });
+    const table = await syncTable(deps, rt.catalog, manifest.dataset);
+    logger.info('ingested', { key, manifest, table, rejectedSample: rejectedSample.slice(0, 5) });
     // Named after the ingested version, so a re-delivered event starts no second run.
     const execution = rt.startRun ? await rt.startRun(runNameFor(manifest)) : undefined;
-    return { manifest, execution };
+    return { manifest, table, execution };
   });
+
+/**
+ * After every file, not only when ingest stores a contract: a person's contract (config/)
+ * is never stored by ingest, and a table that a failed call or a redeployed stack lost
+ * comes back with the next file. An unchanged table costs one GetTable.
+ */
+async function syncTable(
+  deps: IngestHandlerDeps,
+  catalog: Catalog,
+  dataset: string,
+): Promise<string | undefined> {
+  if (!deps.syncTable) return undefined;
+  const contract = await catalog.getContract(dataset);
+  return contract ? deps.syncTable(contract) : undefined;
+}
 
 /** Execution names stop at 80 characters; the source id (16 hex) comes first so it is never cut. */
 export function runNameFor(manifest: { dataset: string; sourceId: string }): string {
@@ -45,4 +67,4 @@ export async function resolveKey(
   return decoded;
 }
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(awsIngestDeps());

@@ -61,8 +61,8 @@ const TIMES_OF_DAY = [' %H:%M:%S', ' %H:%M', ' %I:%M %p', ' %I:%M:%S %p'];
 const formats = (list: string[]) => `[${list.map((f) => quoteLiteral(f)).join(', ')}]`;
 
 /** A number as a plain cast reads it: `12`, `-3.5`, `1e3`; not `1_000`, `nan` or `inf`. */
-const plainDouble = (v: string) =>
-  `CASE WHEN NOT contains(${v}, '_') AND isfinite(TRY_CAST(${v} AS DOUBLE)) THEN TRY_CAST(${v} AS DOUBLE) END`;
+const isPlainDouble = (v: string) =>
+  `NOT contains(${v}, '_') AND isfinite(TRY_CAST(${v} AS DOUBLE))`;
 
 /**
  * A number as people write it: currency symbol or code before or after, thousands grouped by
@@ -81,22 +81,24 @@ function formattedDouble(v: string, decimal: ReadFormat['decimal']): string {
     THEN CASE WHEN ${paren} THEN -1 ELSE 1 END * ${number} END`;
 }
 
-/** Decimal numbers in the file's format; one too large for a double (`1e309`) is refused. */
+/**
+ * Decimal numbers in the file's format; one too large for a double (`1e309`) is refused.
+ * CASE rather than COALESCE: DuckDB evaluates every argument of COALESCE on every row, and
+ * the second here is the slow one.
+ */
 export function parseDouble(v: string, format: ReadFormat = DEFAULT_FORMAT): string {
   // With a decimal comma, `1.234` is a thousand and more: the plain cast would misread it.
   if (format.decimal === ',') return formattedDouble(v, ',');
-  return `coalesce(${plainDouble(v)}, ${formattedDouble(v, '.')})`;
+  return `CASE WHEN ${isPlainDouble(v)} THEN TRY_CAST(${v} AS DOUBLE) ELSE ${formattedDouble(v, '.')} END`;
 }
 
 /** Whole numbers; `12.0` is accepted as 12, `1,234` as 1234, `(5)` as -5. */
 export function parseInteger(v: string, format: ReadFormat = DEFAULT_FORMAT): string {
   // Digits and signs only (a `.0` tail allowed): BIGINT's own cast, exact beyond 2^53.
-  const plain =
-    format.decimal === '.'
-      ? `CASE WHEN rtrim(ltrim(${v}, '+-0123456789'), '0') IN ('', '.') THEN TRY_CAST(${v} AS BIGINT) END`
-      : `CASE WHEN ltrim(${v}, '+-0123456789') = '' THEN TRY_CAST(${v} AS BIGINT) END`;
+  const plain = format.decimal === '.' ? `'[+-]?[0-9]+(\\.0*)?'` : `'[+-]?[0-9]+'`;
   const other = parseDouble(v, format);
-  return `coalesce(${plain}, CASE WHEN ${other} = trunc(${other}) AND abs(${other}) < 9e15 THEN CAST(${other} AS BIGINT) END)`;
+  return `CASE WHEN regexp_full_match(${v}, ${plain}) THEN TRY_CAST(${v} AS BIGINT)
+    ELSE CASE WHEN ${other} = trunc(${other}) AND abs(${other}) < 9e15 THEN CAST(${other} AS BIGINT) END END`;
 }
 
 /** true/false, yes/no, t/f, y/n in any case; also 1/0 once a contract says boolean. */

@@ -22,7 +22,8 @@ export async function readCsvHeader(path: string, tabSeparated: boolean): Promis
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (body.trim() === '') return { kind: 'empty' };
   if (body.startsWith('\n') || body.startsWith('\r')) return { kind: 'blank-first-line' };
-  const delimiter = tabSeparated ? '\t' : guessDelimiter(body);
+  // A `.tsv` whose header has no tab was saved with another delimiter: the content decides.
+  const delimiter = tabSeparated && firstLineHas(body, '\t') ? '\t' : guessDelimiter(body);
   const names = parseFirstRecord(body, delimiter, whole);
   return names === undefined ? { kind: 'unterminated' } : { kind: 'header', delimiter, names };
 }
@@ -39,6 +40,11 @@ async function readStart(path: string): Promise<{ text: string; whole: boolean }
   } finally {
     await file.close();
   }
+}
+
+function firstLineHas(text: string, ch: string): boolean {
+  const end = text.search(/[\r\n]/);
+  return (end === -1 ? text : text.slice(0, end)).includes(ch);
 }
 
 export function guessDelimiter(text: string): string {

@@ -27,8 +27,12 @@ export interface FormatColumn {
 export interface FileFormats {
   /** The format each column is read with, by column name. */
   formats: Map<string, ReadFormat>;
-  /** What a person should know: an order chosen, a decimal comma found, an ambiguity. */
-  warnings: string[];
+  /**
+   * What a person should know: an order chosen, a decimal comma found, an ambiguity. Each
+   * about numbers or dates, so that a first-sight file keeps only those about the columns
+   * that turn out numbers or dates (`[1,2]` in a text column is no decimal comma).
+   */
+  warnings: { column: string; about: 'number' | 'date'; text: string }[];
   /** Date orders this file settled, for a contract that has none yet. */
   settled: Map<string, ColumnFormat>;
 }
@@ -146,9 +150,11 @@ export async function detectFormats(
     if (rows(points, c.name, 'point') > 0 && c.format?.decimal !== ',') continue;
     result.formats.set(c.name, { ...result.formats.get(c.name)!, decimal: ',' });
     if (c.format?.decimal !== ',') {
-      result.warnings.push(
-        `${c.name}: numbers read with a decimal comma (the file has ${example(found, c.name, 'comma')})`,
-      );
+      result.warnings.push({
+        column: c.name,
+        about: 'number',
+        text: `${c.name}: numbers read with a decimal comma (the file has ${example(found, c.name, 'comma')})`,
+      });
     }
   }
 
@@ -166,24 +172,30 @@ export async function detectFormats(
     if (dayFirst > 0 && monthFirst > 0) {
       order = dayFirst >= monthFirst ? 'DMY' : 'MDY';
       const [kept, other] = order === 'DMY' ? [dayFirst, monthFirst] : [monthFirst, dayFirst];
-      result.warnings.push(
-        `${c.name}: ${dayFirst} dates are day first (${example(found, c.name, 'day_first')}) and ${monthFirst} month first (${example(found, c.name, 'month_first')}); read as ${ORDER_WORDS[order]}, the ${other} others are quarantined (${kept} agree)`,
-      );
+      result.warnings.push({
+        column: c.name,
+        about: 'date',
+        text: `${c.name}: ${dayFirst} dates are day first (${example(found, c.name, 'day_first')}) and ${monthFirst} month first (${example(found, c.name, 'month_first')}); read as ${ORDER_WORDS[order]}, the ${other} others are quarantined (${kept} agree)`,
+      });
     } else if (dayFirst > 0 || monthFirst > 0) {
       order = dayFirst > 0 ? 'DMY' : 'MDY';
       const evidence =
         dayFirst > 0 ? example(found, c.name, 'day_first') : example(found, c.name, 'month_first');
-      result.warnings.push(
-        `${c.name}: dates like ${like} read as ${ORDER_WORDS[order]} (the file has ${evidence})`,
-      );
+      result.warnings.push({
+        column: c.name,
+        about: 'date',
+        text: `${c.name}: dates like ${like} read as ${ORDER_WORDS[order]} (the file has ${evidence})`,
+      });
       if (!c.format?.dateOrder) result.settled.set(c.name, { dateOrder: order });
     } else if (c.format?.dateOrder) {
       order = c.format.dateOrder;
     } else {
       order = 'MDY';
-      result.warnings.push(
-        `${c.name}: dates like ${like} could be month/day or day/month (no part is above 12); read as month/day/year. If they are day first, set "format": {"dateOrder": "DMY"} for ${c.name} in the dataset's contract`,
-      );
+      result.warnings.push({
+        column: c.name,
+        about: 'date',
+        text: `${c.name}: dates like ${like} could be month/day or day/month (no part is above 12); read as month/day/year. If they are day first, set "format": {"dateOrder": "DMY"} for ${c.name} in the dataset's contract`,
+      });
     }
     result.formats.set(c.name, { ...result.formats.get(c.name)!, dateOrder: order });
   }

@@ -185,7 +185,7 @@ async function ingestRows(
     }
   }
   const contract = decision.next.contract;
-  const warnings = [...(source.warnings ?? []), ...(decision.formats?.warnings ?? [])];
+  const warnings = [...(source.warnings ?? []), ...formatWarnings(decision)];
   if (decision.next.changed) {
     await catalog.putContract(decision.next.contract);
     warnings.push(...decision.next.changes);
@@ -338,7 +338,7 @@ async function check(
 }
 
 /** Rows of a big file that formats and first-sight contracts are decided on. */
-const SAMPLE_ROWS = 100_000;
+const SAMPLE_ROWS = 20_000;
 
 /** Every n-th row, n chosen for about SAMPLE_ROWS of them: spread over the whole file. */
 function sampleOf(source: Source): string {
@@ -351,6 +351,15 @@ async function hasRejections(duck: DuckDb, checked: string): Promise<boolean> {
     `SELECT count(*) AS n FROM ${quoteIdent(checked)} WHERE len(__problems) > 0`,
   );
   return Number(row?.['n'] ?? 0) > 0;
+}
+
+/** The format warnings about columns the contract reads as numbers or dates. */
+function formatWarnings(decision: Decision): string[] {
+  const types = new Map(decision.next.contract?.columns.map((c) => [c.name, c.type]));
+  const isAbout = { number: ['integer', 'double'], date: ['date', 'timestamp'] };
+  return (decision.formats?.warnings ?? [])
+    .filter((w) => isAbout[w.about].includes(types.get(w.column) ?? 'string'))
+    .map((w) => w.text);
 }
 
 interface Decision {

@@ -74,7 +74,12 @@ export async function writeQuarantine(
       for (const r of row.reasons) {
         if (sample.length < SAMPLE) {
           const value = row.values === null ? (row.raw ?? null) : (row.values[r.column] ?? null);
-          sample.push({ line: row.line, column: r.column, value: shorten(value), reason: r.reason });
+          sample.push({
+            line: row.line,
+            column: r.column,
+            value: shorten(value),
+            reason: r.reason,
+          });
         }
       }
     }

@@ -67,10 +67,13 @@ export class Ingest extends Construct {
     // manifests of earlier versions of a key); a new version of a file deletes what the old
     // one wrote (functions/ingest/replace-versions.ts).
     lake.grantPrefixes(role, {
-      read: ['incoming', 'catalog', 'manifests'],
+      // config/: a person's contract wins over the inferred one (functions/platform/lake-catalog.ts).
+      read: ['incoming', 'catalog', 'config', 'manifests'],
       write: ['curated', 'quarantine', 'manifests', 'catalog'],
       delete: ['curated', 'quarantine', 'manifests'],
     });
+    // The dataset's Glue table follows its contract (functions/platform/aws/glue-catalog.ts).
+    lake.grantTableUpserts(role);
     props.stateMachine.grantStartExecution(role);
 
     this.deadLetterQueue = deadLetterQueue(

@@ -14,6 +14,8 @@ export const LAKE_PREFIXES = [
   'quarantine',
   'manifests',
   'catalog',
+  // Contracts a person provides (`config/contracts/<dataset>.json`); only read by the stack.
+  'config',
   'runs',
   'reports',
   'athena-results',
@@ -55,6 +57,8 @@ export class LakeStorage extends Construct {
   readonly workGroupArn: string;
   /** Prefix findings already acknowledged per role: one acknowledgement per finding. */
   private readonly acknowledgedPrefixes = new Map<IRole, Set<LakePrefix>>();
+  /** Roles whose Glue table wildcard finding is already acknowledged. */
+  private readonly acknowledgedTables = new Set<IRole>();
 
   constructor(scope: Construct, id: string, props: LakeStorageProps) {
     super(scope, id);
@@ -178,7 +182,6 @@ export class LakeStorage extends Construct {
    * calls, Glue reads, the curated data the queries scan, and the results location.
    */
   grantQueries(role: IRole): void {
-    const stack = Stack.of(this);
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [
@@ -190,11 +193,6 @@ export class LakeStorage extends Construct {
         resources: [this.workGroupArn],
       }),
     );
-    const tables = stack.formatArn({
-      service: 'glue',
-      resource: 'table',
-      resourceName: `${this.databaseName}/*`,
-    });
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [
@@ -205,21 +203,8 @@ export class LakeStorage extends Construct {
           'glue:GetPartitions',
           'glue:BatchGetPartition',
         ],
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({
-            service: 'glue',
-            resource: 'database',
-            resourceName: this.databaseName,
-          }),
-          tables,
-        ],
+        resources: this.glueTableScope(role),
       }),
-    );
-    acknowledgeWildcardResource(
-      role,
-      tables,
-      'One Glue table per dataset, named after the data (none is created yet: that is the AWS runtime work); access is limited to the tables of this database.',
     );
     // Athena writes results with the caller's credentials and may use multipart uploads.
     role.addToPrincipalPolicy(
@@ -235,5 +220,44 @@ export class LakeStorage extends Construct {
       }),
     );
     this.grantPrefixes(role, { read: ['curated', 'athena-results'], write: ['athena-results'] });
+  }
+
+  /**
+   * Grants keeping the dataset tables in step with their contracts (ingest): read, create
+   * and update tables of this database, never delete them or touch another database.
+   */
+  grantTableUpserts(role: IRole): void {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
+        resources: this.glueTableScope(role),
+      }),
+    );
+  }
+
+  /**
+   * The catalog, the database and its tables: Glue checks a table call against all three.
+   * The table wildcard is acknowledged for `role` once.
+   */
+  private glueTableScope(role: IRole): string[] {
+    const stack = Stack.of(this);
+    const tables = stack.formatArn({
+      service: 'glue',
+      resource: 'table',
+      resourceName: `${this.databaseName}/*`,
+    });
+    if (!this.acknowledgedTables.has(role)) {
+      this.acknowledgedTables.add(role);
+      acknowledgeWildcardResource(
+        role,
+        tables,
+        'One Glue table per dataset, named after the data and created by ingest at run time; access is limited to the tables of this database.',
+      );
+    }
+    return [
+      stack.formatArn({ service: 'glue', resource: 'catalog' }),
+      stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+      tables,
+    ];
   }
 }

@@ -52,7 +52,8 @@ export class ReportWorkflow extends Construct {
       settings,
       timeout: Duration.minutes(1),
     });
-    lake.grantPrefixes(plan.role, { read: ['catalog', 'manifests'], write: ['runs'] });
+    // config/ holds the contracts people provide, which win over the inferred ones in catalog/.
+    lake.grantPrefixes(plan.role, { read: ['catalog', 'config', 'manifests'], write: ['runs'] });
 
     // Aggregate waits on Athena; Analyze fits models in memory (more memory also buys CPU).
     const aggregate = new InsightsFunction(this, 'Aggregate', {

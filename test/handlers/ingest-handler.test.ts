@@ -2,10 +2,23 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  CreateTableCommand,
+  GetTableCommand,
+  GlueClient,
+  UpdateTableCommand,
+  type Table,
+} from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
 import { makeHandler, resolveKey, runNameFor } from '#handlers/ingest.ts';
+import { glueTableSync } from '#platform/aws/glue-catalog.ts';
+import { glueTableInput } from '#platform/aws/glue-table.ts';
 import { localRuntime } from '#platform/local/runtime.ts';
+
+const glue = mockClient(GlueClient);
+afterEach(() => glue.reset());
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/bad-input');
 const context = { functionName: 'ingest', awsRequestId: 'r1' } as Context;
@@ -46,6 +59,50 @@ describe('the ingest Lambda handler', () => {
     expect(again.manifest).toEqual(first.manifest);
     // The same name twice: Step Functions refuses the second start, so a re-delivery starts nothing.
     expect(started).toEqual([runNameFor(first.manifest), runNameFor(first.manifest)]);
+  });
+
+  it('brings the Glue table in line with the contract after every file, writing only when it differs', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'handler-glue-'));
+    const runtime = await localRuntime({ lake });
+    await runtime.store.put('incoming/orders/a.csv', await readFile(join(FIXTURES, 'good.csv')));
+    let table: Table | undefined;
+    glue.on(GetTableCommand).callsFake(() => {
+      if (!table) throw Object.assign(new Error('none'), { name: 'EntityNotFoundException' });
+      return { Table: table };
+    });
+    glue.on(CreateTableCommand).callsFake((input: { TableInput: Table }) => {
+      table = input.TableInput;
+      return {};
+    });
+    const handler = makeHandler({
+      runtime: async () => runtime,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      syncTable: glueTableSync(new GlueClient({ region: 'eu-west-1' }), {
+        database: 'insights',
+        bucket: 'lake-bucket',
+        retry: { sleep: async () => undefined },
+      }),
+    });
+    const event = {
+      detail: { bucket: { name: 'lake' }, object: { key: 'incoming/orders/a.csv' } },
+    } as never;
+
+    const first = await handler(event, context);
+    const again = await handler(event, context);
+    const contract = await runtime.catalog.getContract('orders');
+    runtime.close();
+
+    expect(first.table).toBe('created');
+    expect(again.table).toBe('unchanged');
+    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(1);
+    expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
+    expect(glue.commandCalls(CreateTableCommand)[0]!.args[0].input).toEqual({
+      DatabaseName: 'insights',
+      TableInput: glueTableInput(contract!, { bucket: 'lake-bucket', snapshotsFrom: '' }),
+    });
+    expect(table!.StorageDescriptor!.Columns!.map((c) => c.Name)).toEqual(
+      contract!.columns.map((c) => c.name),
+    );
   });
 
   it('names runs within the 80 characters Step Functions allows, source id first', () => {

@@ -64,6 +64,7 @@ describe('cdk-nag AwsSolutions and CloudFormation Validate, as `cdk synth` runs 
         ...[
           'athena-results',
           'catalog',
+          'config',
           'curated',
           'incoming',
           'manifests',

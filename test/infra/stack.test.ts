@@ -197,23 +197,24 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only ingest delete objects, and nobody write to incoming/', () => {
+  it('lets only ingest delete objects, and nobody write to incoming/ or config/', () => {
     for (const [name, fn] of allFunctions()) {
       if (name !== 'ingest')
         expect(resourcesFor(template, roleOf(fn), 's3:DeleteObject'), name).toEqual([]);
-      expect(resourcesFor(template, roleOf(fn), 's3:PutObject'), name).not.toContain(
-        objects('incoming')[0],
-      );
+      for (const prefix of ['incoming', 'config'])
+        expect(resourcesFor(template, roleOf(fn), 's3:PutObject'), name).not.toContain(
+          objects(prefix)[0],
+        );
     }
   });
 
-  it('ingest reads incoming/ and writes curated/, quarantine/, manifests/, catalog/, and starts runs', () => {
+  it('ingest reads incoming/ and config/ and writes curated/, quarantine/, manifests/, catalog/, and starts runs', () => {
     const role = roleOf(synth.stack.ingest.function);
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(
       objects('catalog', 'curated', 'manifests', 'quarantine'),
     );
     expect(resourcesFor(template, role, 's3:GetObject')).toEqual(
-      objects('catalog', 'incoming', 'manifests'),
+      objects('catalog', 'config', 'incoming', 'manifests'),
     );
     // A new version of a file replaces what the old one wrote.
     expect(resourcesFor(template, role, 's3:DeleteObject')).toEqual(
@@ -225,9 +226,34 @@ describe('least privilege', () => {
     expect(resourcesFor(template, role, 'athena:StartQueryExecution')).toEqual([]);
   });
 
-  it('plan reads catalog/ and manifests/ and writes runs/ only', () => {
+  it('ingest reads, creates and updates the Glue tables of the lake database only, and deletes none', () => {
+    const role = roleOf(synth.stack.ingest.function);
+    const glue = 'arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>';
+    for (const action of ['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable']) {
+      expect(resourcesFor(template, role, action), action).toEqual([
+        `${glue}:catalog`,
+        `${glue}:database/serverless_insights`,
+        `${glue}:table/serverless_insights/*`,
+      ]);
+    }
+    const glueActions = statementsOf(template, role)
+      .flatMap((s) => s.actions)
+      .filter((a) => a.startsWith('glue:'));
+    expect(glueActions.sort()).toEqual(['glue:CreateTable', 'glue:GetTable', 'glue:UpdateTable']);
+  });
+
+  it('lets no function but ingest create or change a Glue table', () => {
+    for (const [name, fn] of allFunctions().filter(([n]) => n !== 'ingest')) {
+      for (const action of ['glue:CreateTable', 'glue:UpdateTable', 'glue:DeleteTable'])
+        expect(resourcesFor(template, roleOf(fn), action), `${name} ${action}`).toEqual([]);
+    }
+  });
+
+  it('plan reads catalog/, config/ and manifests/ and writes runs/ only', () => {
     const role = roleOf(synth.stack.workflow.functions.plan);
-    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('catalog', 'manifests'));
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(
+      objects('catalog', 'config', 'manifests'),
+    );
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('runs'));
     expect(resourcesFor(template, role, 'athena:StartQueryExecution')).toEqual([]);
   });

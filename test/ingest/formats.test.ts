@@ -95,11 +95,54 @@ describe('file formats', () => {
     expect(manifest).toMatchObject({ rowsRead: 2, rowsCurated: 2, partitions: expect.any(Array) });
   });
 
-  it('malformed JSON is a file error naming the file', async () => {
-    const { manifest } = await lake.ingest('incoming/jb/data.jsonl', '{"id":"A1"}\n{"id":\n');
-    expect(manifest.fileError).toMatch(/^incoming\/jb\/data\.jsonl is not readable as JSON: /);
-    expect(manifest.rowsRead).toBe(0);
-    expect(manifest.fileError).not.toContain(lake.workDir);
+  it('malformed JSON that is not JSON Lines is a file error naming the file', async () => {
+    for (const [key, text] of [
+      ['incoming/jb/data.json', '[{"id":"A1"},\n{"id":]\n'],
+      // Pretty-printed objects, one broken: no line is a record on its own.
+      ['incoming/jb/data.jsonl', '{\n  "id": "A1"\n}\n{\n  "id":\n}\n'],
+    ]) {
+      const { manifest } = await lake.ingest(key!, text!);
+      expect(manifest.fileError).toMatch(/^incoming\/jb\/data\.jsonl? is not readable as JSON: /);
+      expect(manifest.rowsRead).toBe(0);
+      expect(manifest.fileError).not.toContain(lake.workDir);
+    }
+  });
+
+  it('JSON Lines with broken lines: those quarantined with their text, the others curated', async () => {
+    const lines = [
+      '{"id":"X1","day":"2024-01-01","amount":1}',
+      '{"id":"X2","day":"2024-01-02","amount":2,',
+      '',
+      '[1, 2]',
+      '{"id":"X3","day":"2024-01-03","amount":"oops"}',
+      '{"id":"X4","day":"2024-01-04","amount":4}\r',
+      ...ROWS.slice(2).map((r) => JSON.stringify(r)),
+    ];
+    const { manifest, rejectedSample } = await lake.ingest(
+      'incoming/jm/data.jsonl',
+      lines.join('\n'),
+    );
+    expect(manifest.fileError).toBeUndefined();
+    expect(manifest).toMatchObject({ rowsRead: 63, rowsCurated: 60, rowsQuarantined: 3 });
+    expect(rejectedSample).toEqual([
+      {
+        line: 2,
+        column: '(row)',
+        value: '{"id":"X2","day":"2024-01-02","amount":2,',
+        reason: 'malformed JSON: the line is not one complete JSON object',
+      },
+      {
+        line: 4,
+        column: '(row)',
+        value: '[1, 2]',
+        reason: 'not a JSON object: each line must be one {...} record',
+      },
+      { line: 5, column: 'amount', value: 'oops', reason: 'not a number: "oops"' },
+    ]);
+    expect(await lake.curated('jm', 'id, amount', "WHERE id IN ('X1', 'X4') ORDER BY id")).toEqual([
+      { id: 'X1', amount: 1 },
+      { id: 'X4', amount: 4 },
+    ]);
   });
 
   it('Parquet in, values as text, then typed by the contract', async () => {
@@ -116,6 +159,180 @@ describe('file formats', () => {
       ['price', 'double', 'measure'],
       ['launched', 'date', 'time'],
     ]);
+  });
+});
+
+describe('delimiters, line ends, and gzip of each format', () => {
+  const lake = useTestLake('each');
+  const bad = [{ line: 3, column: 'amount', value: 'oops', reason: 'not a number: "oops"' }];
+
+  for (const [name, key, text] of [
+    ['tabs in a .txt', 'incoming/d/data.txt', CSV.replaceAll(',', '\t')],
+    ['tabs in a .csv', 'incoming/d/data.csv', CSV.replaceAll(',', '\t')],
+    ['pipes', 'incoming/d/data.csv', CSV.replaceAll(',', '|')],
+    ['semicolons', 'incoming/d/data.csv', CSV.replaceAll(',', ';')],
+    ['commas in a .tsv (the header has no tab)', 'incoming/d/data.tsv', CSV],
+    ['CRLF', 'incoming/d/data.csv', CSV.replaceAll('\n', '\r\n')],
+    ['CR only (old Mac exports)', 'incoming/d/data.csv', CSV.replaceAll('\n', '\r')],
+  ] as const) {
+    it(`${name}: every row read, the bad one on its line`, async () => {
+      const { manifest, rejectedSample } = await lake.ingest(key, text);
+      expect(manifest).toMatchObject({ rowsRead: 60, rowsCurated: 59, rowsQuarantined: 1 });
+      expect(rejectedSample).toEqual(bad);
+      expect(await lake.curated('d', 'id, day, amount', "WHERE id = 'A3'")).toEqual([
+        { id: 'A3', day: '2024-03-03', amount: 2.5 },
+      ]);
+    });
+  }
+
+  it('CR only, with a quoted line break: the lines an editor shows', async () => {
+    const text = CSV.replace('A1,', '"A\r1",').replaceAll('\n', '\r');
+    const { rejectedSample } = await lake.ingest('incoming/cr/data.csv', text);
+    expect(rejectedSample).toMatchObject([{ line: 4, column: 'amount', value: 'oops' }]);
+  });
+
+  const JSONL = ROWS.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  for (const [key, body] of [
+    ['incoming/z/data.csv.gz', CSV],
+    ['incoming/z/data.tsv.gz', CSV.replaceAll(',', '\t')],
+    ['incoming/z/data.jsonl.gz', JSONL],
+    ['incoming/z/data.json.gz', JSONL],
+    // No .gz in the name: gzip is known by its first bytes.
+    ['incoming/z/data.csv', CSV],
+    ['incoming/z/data.jsonl', JSONL],
+  ] as const) {
+    it(`gzip: ${key}`, async () => {
+      const { manifest, rejectedSample } = await lake.ingest(key, gzipSync(body));
+      expect(manifest).toMatchObject({ rowsRead: 60, rowsCurated: 59, rowsQuarantined: 1 });
+      expect(rejectedSample).toMatchObject([
+        { line: key.includes('.json') ? 2 : 3, column: 'amount', value: 'oops' },
+      ]);
+    });
+  }
+
+  it('a .gz that is not gzip: a file error naming it', async () => {
+    const { manifest } = await lake.ingest('incoming/z/data.csv.gz', CSV);
+    expect(manifest).toMatchObject({ rowsRead: 0 });
+    expect(manifest.fileError).toBe(
+      'incoming/z/data.csv.gz is not a readable gzip file: its name ends in .gz but it is not gzip-compressed',
+    );
+  });
+
+  it('not text at all: binary data, an Excel workbook (ZIP), an old .xls', async () => {
+    const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 167 + 13) % 256));
+    const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), noise]);
+    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), noise]);
+    const errors = [];
+    for (const [key, body] of [
+      ['incoming/x/noise.csv', noise],
+      ['incoming/x/book.csv', xlsx],
+      ['incoming/x/old.csv.gz', gzipSync(xls)],
+    ] as const) {
+      const { manifest } = await lake.ingest(key, body);
+      expect(manifest).toMatchObject({ rowsRead: 0, rowsCurated: 0 });
+      errors.push(manifest.fileError);
+    }
+    expect(errors).toEqual([
+      'incoming/x/noise.csv is not a text file: it holds binary data (control bytes), not CSV text',
+      'incoming/x/book.csv is a ZIP archive (an .xlsx workbook is one), not CSV, JSON or Parquet: export the sheet as CSV',
+      'incoming/x/old.csv.gz is an old Office document (an .xls workbook?), not CSV, JSON or Parquet: export the sheet as CSV',
+    ]);
+  });
+
+  it('a truncated gzip: a file error naming it', async () => {
+    const gz = gzipSync(CSV);
+    const { manifest } = await lake.ingest('incoming/z/cut.csv.gz', gz.subarray(0, 40));
+    expect(manifest.fileError).toMatch(/^incoming\/z\/cut\.csv\.gz is not a readable gzip file: /);
+  });
+});
+
+describe('JSON shapes', () => {
+  const lake = useTestLake('each');
+
+  it('an object wrapping the array ({"data": [...]}): its records read, said in a warning', async () => {
+    const json = JSON.stringify({ count: ROWS.length, data: ROWS, next: null }, null, 2);
+    const { manifest, rejectedSample } = await lake.ingest('incoming/w/export.json', json);
+    expect(manifest).toMatchObject({ rowsRead: 60, rowsCurated: 59, rowsQuarantined: 1 });
+    expect(manifest.warnings).toEqual([
+      'the file is one JSON object: read the 60 records of its array "data"; its other keys (count, next) are ignored',
+    ]);
+    // Records of an array are numbered as items.
+    expect(rejectedSample).toMatchObject([{ line: 2, column: 'amount', value: 'oops' }]);
+    expect((await lake.catalog.getContract('w'))?.columns.map((c) => c.name)).toEqual([
+      'id',
+      'day',
+      'amount',
+    ]);
+  });
+
+  it("a wrapping object over 16 MB (DuckDB's default object limit), gzipped", async () => {
+    const records = Array.from({ length: 8_000 }, (_, i) => ({
+      id: `R${i}`,
+      note: 'x'.repeat(2_100),
+      amount: i % 100,
+    }));
+    const json = JSON.stringify({ records });
+    expect(json.length).toBeGreaterThan(16 * 2 ** 20);
+    const { manifest } = await lake.ingest('incoming/wb/export.json.gz', gzipSync(json));
+    expect(manifest).toMatchObject({ rowsRead: 8_000, rowsCurated: 8_000 });
+    expect(manifest.warnings?.[0]).toMatch(/read the 8000 records of its array "records"$/);
+  });
+
+  it('a single object without an array of records is one row', async () => {
+    const { manifest } = await lake.ingest(
+      'incoming/one/a.json',
+      JSON.stringify({ id: 'A1', tags: [1, 2], where: { city: 'Lyon' } }),
+    );
+    expect(manifest).toMatchObject({ rowsRead: 1, rowsCurated: 1 });
+    expect(manifest.warnings ?? []).not.toContainEqual(expect.stringMatching(/JSON object/));
+    expect(await lake.curated('one', 'tags, "where"')).toEqual([
+      { tags: '[1,2]', where: '{"city":"Lyon"}' },
+    ]);
+  });
+});
+
+describe('Parquet from other tools', () => {
+  const lake = useTestLake('each');
+
+  const writeParquet = async (select: string, name = 'in.parquet') => {
+    const local = join(lake.workDir, name);
+    await lake.duck.run(`COPY (${select}) TO '${local}' (FORMAT parquet)`);
+    return readFile(local);
+  };
+  const TYPED = `SELECT 'P' || i AS id, CAST(i * 1.25 AS DECIMAL(18, 2)) AS price,
+      TIMESTAMPTZ '2024-03-01 10:30:00+02' + INTERVAL (i) HOUR AS sold_at,
+      ['north', 'south', 'east'][1 + i % 3] AS region
+    FROM range(30) t(i)`;
+
+  it('DECIMAL, TIMESTAMP WITH TIME ZONE (as UTC), dictionary-encoded strings', async () => {
+    const bytes = await writeParquet(TYPED);
+    // The fixture is what it claims: region is dictionary-encoded, price a DECIMAL.
+    const meta = await lake.duck.all(
+      `SELECT path_in_schema AS col, encodings FROM parquet_metadata('${join(lake.workDir, 'in.parquet')}')`,
+    );
+    expect(meta.find((m) => m['col'] === 'region')?.['encodings']).toMatch(/DICTIONARY/);
+    const { manifest } = await lake.ingest('incoming/pq/sales.parquet', bytes);
+    expect(manifest).toMatchObject({ rowsRead: 30, rowsCurated: 30 });
+    expect((await lake.catalog.getContract('pq'))?.columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 'string'],
+      ['price', 'double'],
+      ['sold_at', 'timestamp'],
+      ['region', 'string'],
+    ]);
+    const [row] = await lake.curated(
+      'pq',
+      "price, strftime(sold_at, '%Y-%m-%d %H:%M') AS sold_at, region",
+      "WHERE id = 'P2'",
+    );
+    expect(row).toEqual({ price: 2.5, sold_at: '2024-03-01 10:30', region: 'east' });
+  });
+
+  it('gzipped (.parquet.gz), and known by its magic bytes whatever its name', async () => {
+    const bytes = await writeParquet(TYPED);
+    const gz = await lake.ingest('incoming/pz/sales.parquet.gz', gzipSync(bytes));
+    expect(gz.manifest).toMatchObject({ rowsRead: 30, rowsCurated: 30 });
+    const renamed = await lake.ingest('incoming/pn/export.dat', bytes);
+    expect(renamed.manifest).toMatchObject({ rowsRead: 30, rowsCurated: 30 });
   });
 });
 

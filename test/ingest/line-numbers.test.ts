@@ -76,3 +76,26 @@ describe('line numbers of a large file, read by DuckDB in parallel', () => {
     expect(manifest.rowsCurated).toBe(rows - expected.length);
   });
 });
+
+describe('line numbers of a large JSON Lines file with broken lines', () => {
+  const lake = useTestLake();
+
+  it('quarantines each broken line by its number, and numbers the records after it', async () => {
+    const lines: string[] = [];
+    const broken = [78, 150_002];
+    const badValue = 199_000;
+    for (let line = 1; line <= 200_000; line += 1) {
+      if (broken.includes(line)) lines.push(`{"id":"L${line}","v":"no end`);
+      else if (line === 100_000) lines.push('');
+      else lines.push(JSON.stringify({ id: `L${line}`, v: line === badValue ? 'x' : line % 97 }));
+    }
+    const { manifest } = await lake.ingest('incoming/bigjl/big.jsonl', lines.join('\n') + '\n');
+    expect(manifest).toMatchObject({ rowsRead: 199_999, rowsQuarantined: 3 });
+    const quarantine = await lake.quarantineOf(manifest);
+    expect(quarantine.map((q) => [q.line, q.raw ?? q.values?.['id']])).toEqual([
+      [78, '{"id":"L78","v":"no end'],
+      [150_002, '{"id":"L150002","v":"no end'],
+      [badValue, `L${badValue}`],
+    ]);
+  });
+});

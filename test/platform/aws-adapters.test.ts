@@ -1,7 +1,3 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -9,96 +5,14 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { athenaQueryEngine } from '#platform/aws/athena-query-engine.ts';
-import { s3BlobStore } from '#platform/aws/s3-blob-store.ts';
-import { NotFoundError, TransientError } from '#platform/errors.ts';
+import { TransientError } from '#platform/errors.ts';
 
-const s3 = mockClient(S3Client);
+// The S3 adapter's tests are in aws-s3-blob-store.test.ts, Glue's in aws-glue-catalog.test.ts.
 const athena = mockClient(AthenaClient);
-afterEach(() => {
-  s3.reset();
-  athena.reset();
-});
-
-/** What the SDK gives as a GetObject body: a stream that can also turn itself into bytes. */
-function body(text: string) {
-  const bytes = new TextEncoder().encode(text);
-  return Object.assign(Readable.from([Buffer.from(bytes)]), {
-    transformToByteArray: async () => bytes,
-    transformToString: async () => text,
-  }) as never;
-}
-
-const notFound = () =>
-  Object.assign(new Error('not found'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
-
-describe('s3BlobStore', () => {
-  const store = s3BlobStore(new S3Client({ region: 'eu-west-1' }), 'lake');
-
-  it('reads text and files, and says which object is missing', async () => {
-    s3.on(GetObjectCommand, { Key: 'a.json' }).resolves({ Body: body('{"a":1}') });
-    s3.on(GetObjectCommand, { Key: 'none' }).rejects(
-      Object.assign(new Error('x'), { name: 'NoSuchKey' }),
-    );
-    expect(await store.getText('a.json')).toBe('{"a":1}');
-    const path = await store.download(
-      'a.json',
-      join(await mkdtemp(join(tmpdir(), 's3-')), 'x', 'a.json'),
-    );
-    expect(await readFile(path, 'utf8')).toBe('{"a":1}');
-    await expect(store.getText('none')).rejects.toThrow(NotFoundError);
-    await expect(store.getText('none')).rejects.toThrow('s3://lake/none');
-  });
-
-  it('heads objects with their ETag unquoted, and a missing one as undefined', async () => {
-    s3.on(HeadObjectCommand, { Key: 'k' }).resolves({
-      ContentLength: 3,
-      ETag: '"abc"',
-      VersionId: 'v1',
-    });
-    s3.on(HeadObjectCommand, { Key: 'gone' }).rejects(notFound());
-    expect(await store.head('k')).toEqual({ key: 'k', size: 3, etag: 'abc', versionId: 'v1' });
-    expect(await store.head('gone')).toBeUndefined();
-  });
-
-  it('lists every page of a prefix', async () => {
-    s3.on(ListObjectsV2Command, { Prefix: 'manifests/', ContinuationToken: undefined }).resolves({
-      Contents: [{ Key: 'manifests/b.json', Size: 2, ETag: '"2"' }],
-      IsTruncated: true,
-      NextContinuationToken: 't1',
-    });
-    s3.on(ListObjectsV2Command, { Prefix: 'manifests/', ContinuationToken: 't1' }).resolves({
-      Contents: [{ Key: 'manifests/a.json', Size: 1, ETag: '"1"' }],
-      IsTruncated: false,
-    });
-    expect((await store.list('manifests/')).map((o) => o.key)).toEqual([
-      'manifests/a.json',
-      'manifests/b.json',
-    ]);
-  });
-
-  it('puts with a content type and returns the new ETag', async () => {
-    s3.on(PutObjectCommand).resolves({ ETag: '"e1"' });
-    expect(await store.put('reports/r/report.md', '# hi', 'text/markdown')).toEqual({
-      key: 'reports/r/report.md',
-      size: 4,
-      etag: 'e1',
-    });
-    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
-      Bucket: 'lake',
-      ContentType: 'text/markdown',
-    });
-  });
-});
+afterEach(() => athena.reset());
 
 describe('athenaQueryEngine', () => {
   const engine = (timeoutMs = 60_000) =>

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { TransientError } from '../errors.ts';
 import type { QueryEngine, Row, Scalar } from '../ports.ts';
+import { isRetryableAwsError } from './retry.ts';
 
 export interface AthenaOptions {
   workGroup: string;
@@ -103,13 +104,16 @@ function convert(value: string | undefined, type: string | undefined): Scalar {
   }
 }
 
-/** Throttling and other retryable SDK errors become TransientError, which the workflow retries. */
+/**
+ * Throttling and other retryable SDK errors become TransientError, which the workflow
+ * retries. No retry loop here: the Athena client keeps the SDK's own retries.
+ */
 async function retryable<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const e = error as { name?: string; $retryable?: unknown; message?: string };
-    if (e.$retryable || e.name === 'ThrottlingException' || e.name === 'TooManyRequestsException') {
+    if (isRetryableAwsError(error)) {
+      const e = error as { name?: string; message?: string };
       throw new TransientError(`Athena is busy (${e.name}): ${e.message ?? ''}`, { cause: error });
     }
     throw error;

@@ -1,16 +1,18 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { openDuckDb } from '../duckdb/duckdb.ts';
-import type { DuckDb } from '../ports.ts';
 import { ConfigError } from '../errors.ts';
 import { lakeCatalog } from '../lake-catalog.ts';
-import type { Mailer } from '../ports.ts';
+import type { Contract, DuckDb, Mailer } from '../ports.ts';
 import { systemClock, type Runtime } from '../runtime.ts';
 import { athenaQueryEngine } from './athena-query-engine.ts';
+import { glueCatalog, glueTableSync, type TableChange } from './glue-catalog.ts';
+import { SDK_RETRIES_OFF } from './retry.ts';
 import { s3BlobStore } from './s3-blob-store.ts';
 
 /** The environment the stack gives every function (infra/ sets exactly these). */
@@ -21,19 +23,31 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/** Brings a dataset's Glue table in line with a contract (the ingest handler, every file). */
+export function awsTableSync(
+  env: NodeJS.ProcessEnv = process.env,
+): (contract: Contract) => Promise<TableChange> {
+  return glueTableSync(new GlueClient(SDK_RETRIES_OFF), {
+    database: required(env, 'GLUE_DATABASE'),
+    bucket: required(env, 'LAKE_BUCKET'),
+  });
+}
+
 /** Builds the AWS runtime from the Lambda environment, once per cold start. */
 export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
   const bucket = required(env, 'LAKE_BUCKET');
-  const s3 = new S3Client({});
+  const database = required(env, 'GLUE_DATABASE');
+  // The S3 and Glue adapters retry throttling themselves (see retry.ts): the SDK must not too.
+  const s3 = new S3Client(SDK_RETRIES_OFF);
   const store = s3BlobStore(s3, bucket);
   const linkDays = Number(env['REPORT_LINK_DAYS'] ?? '7');
   let duck: Promise<DuckDb> | undefined;
   return {
     store,
-    catalog: lakeCatalog(store),
+    catalog: glueCatalog(lakeCatalog(store), new GlueClient(SDK_RETRIES_OFF), { database, bucket }),
     engine: athenaQueryEngine(new AthenaClient({}), {
       workGroup: required(env, 'ATHENA_WORKGROUP'),
-      database: required(env, 'GLUE_DATABASE'),
+      database,
     }),
     clock: systemClock,
     mailer: sesMailer(new SESv2Client({}), env['MAIL_FROM'] ?? ''),

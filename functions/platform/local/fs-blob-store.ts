@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { NotFoundError } from '../errors.ts';
@@ -22,14 +23,23 @@ export function fsBlobStore(root: string): BlobStore {
     }
     return path;
   };
+  // md5 of the bytes, as S3 gives a single-part upload's ETag; streamed (objects can be
+  // gigabytes) and remembered while the file's size, time and inode stay the same.
+  const etags = new Map<string, { stamp: string; etag: string }>();
   const info = async (key: string): Promise<BlobInfo | undefined> => {
     try {
-      const s = await stat(pathOf(key));
+      const path = pathOf(key);
+      const s = await stat(path, { bigint: true });
       if (!s.isFile()) return undefined;
-      const etag = createHash('md5')
-        .update(await readFile(pathOf(key)))
-        .digest('hex');
-      return { key, size: s.size, etag };
+      const stamp = `${s.size}:${s.mtimeNs}:${s.ino}`;
+      let etag = etags.get(path)?.stamp === stamp ? etags.get(path)!.etag : undefined;
+      if (etag === undefined) {
+        const hash = createHash('md5');
+        for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+        etag = hash.digest('hex');
+        etags.set(path, { stamp, etag });
+      }
+      return { key, size: Number(s.size), etag };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
