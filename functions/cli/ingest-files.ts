@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import { sourceIdOf } from '#ingest/source-id.ts';
 import { InputRejectedError } from '#platform/errors.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
 import type { Runtime } from '#platform/runtime.ts';
+import { etagHash } from '#platform/local/fs-blob-store.ts';
 import type { Progress } from './progress.ts';
 
 export interface FileOutcome {
@@ -62,7 +62,7 @@ export async function ingestFile(
     const copy = await snapshot(file, runtime.workDir);
     try {
       const existing = await runtime.store.head(key);
-      if (existing && existing.etag !== copy.md5 && !options.replace) {
+      if (existing && existing.etag !== copy.etag && !options.replace) {
         throw new InputRejectedError(
           `${runtime.store.url(key)} already holds a different file of this name. Rename the file to add it, or pass --replace to ingest it as a new version (its rows then replace the old file's)`,
           { file },
@@ -70,8 +70,8 @@ export async function ingestFile(
       }
       if (
         options.skipUnchanged &&
-        existing?.etag === copy.md5 &&
-        (await runtime.store.head(lakeKeys.manifest(dataset, sourceIdOf(key, copy.md5))))
+        existing?.etag === copy.etag &&
+        (await runtime.store.head(lakeKeys.manifest(dataset, sourceIdOf(key, copy.etag))))
       ) {
         progress.info(`${file} -> ${dataset}: unchanged (these bytes were ingested before)`);
         return { file, unchanged: true };
@@ -130,12 +130,12 @@ function report(
 /**
  * Copies the file to the scratch folder, hashing as it streams, so that a large file never
  * sits in memory and the hash is of exactly the bytes stored, even if the file is written
- * to meanwhile. The MD5 is the local lake's ETag, as for a single-part S3 upload.
+ * to meanwhile. The hash is the local lake's ETag (fs-blob-store.ts).
  */
-async function snapshot(file: string, workDir: string): Promise<{ path: string; md5: string }> {
+async function snapshot(file: string, workDir: string): Promise<{ path: string; etag: string }> {
   await mkdir(workDir, { recursive: true });
   const path = join(workDir, `upload-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const hash = createHash('md5');
+  const hash = etagHash();
   try {
     await pipeline(
       createReadStream(file),
@@ -151,5 +151,5 @@ async function snapshot(file: string, workDir: string): Promise<{ path: string; 
     await rm(path, { force: true });
     throw error;
   }
-  return { path, md5: hash.digest('hex') };
+  return { path, etag: hash.digest('hex') };
 }

@@ -31,6 +31,8 @@ const GROUPED: Record<ReadFormat['decimal'], string> = {
   '.': `'[-+]?([0-9]{1,3}([,'' \\x{00A0}\\x{202F}][0-9]{3})+|[0-9]+)(\\.[0-9]*)?|[-+]?\\.[0-9]+'`,
   ',': `'[-+]?([0-9]{1,3}([.'' \\x{00A0}\\x{202F}][0-9]{3})+|[0-9]+)(,[0-9]*)?|[-+]?,[0-9]+'`,
 };
+/** What a formatted number can look like at all: the cheap test before the parse. */
+const MONEY_LIKE = `'[-+(\\s]*(([$€£¥]|USD|EUR|GBP|JPY|CHF|CAD|AUD)\\s*)?[-+(]?[0-9.,'' \\x{00A0}\\x{202F}]*[0-9][0-9.,'' \\x{00A0}\\x{202F}]*\\)?\\s*([$€£¥]|USD|EUR|GBP|JPY|CHF|CAD|AUD)?\\s*\\)?'`;
 const LEADING_ZERO = `'[+-]?0[0-9]+'`;
 const LOCAL_TIME = `'[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?'`;
 const ZONED_TIME = `'[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)'`;
@@ -60,25 +62,32 @@ const TIMES_OF_DAY = [' %H:%M:%S', ' %H:%M', ' %I:%M %p', ' %I:%M:%S %p'];
 
 const formats = (list: string[]) => `[${list.map((f) => quoteLiteral(f)).join(', ')}]`;
 
-/** A number as a plain cast reads it: `12`, `-3.5`, `1e3`; not `1_000`, `nan` or `inf`. */
-const isPlainDouble = (v: string) =>
-  `NOT contains(${v}, '_') AND isfinite(TRY_CAST(${v} AS DOUBLE))`;
+/**
+ * A number as a plain cast reads it: `12`, `-3.5`, `1e3`, `1_000` (as DuckDB's CSV reader
+ * does too, so both paths of ingest agree); not `nan` or `inf`.
+ */
+const isPlainDouble = (v: string) => `isfinite(TRY_CAST(${v} AS DOUBLE))`;
 
 /**
  * A number as people write it: currency symbol or code before or after, thousands grouped by
  * three, the file's decimal separator, and accounting negatives in parentheses.
  */
 function formattedDouble(v: string, decimal: ReadFormat['decimal']): string {
-  const bare = `regexp_replace(${v}, ${CURRENCY}, '', 'g')`;
-  const paren = `(starts_with(${bare}, '(') AND ends_with(${bare}, ')'))`;
-  const inner = `CASE WHEN ${paren} THEN trim(${bare}[2:-2]) ELSE ${bare} END`;
+  // Each step is bound once with a one-element list and a lambda (`let`, in effect):
+  // DuckDB does not share repeated subexpressions, and this path is the slow one.
   const digits =
     decimal === '.'
-      ? `regexp_replace(${inner}, '[,'' \\x{00A0}\\x{202F}]', '', 'g')`
-      : `replace(regexp_replace(${inner}, '[.'' \\x{00A0}\\x{202F}]', '', 'g'), ',', '.')`;
-  const number = `TRY_CAST(${digits} AS DOUBLE)`;
-  return `CASE WHEN regexp_full_match(${inner}, ${GROUPED[decimal]}) AND NOT (${paren} AND starts_with(${inner}, '-')) AND isfinite(${number})
-    THEN CASE WHEN ${paren} THEN -1 ELSE 1 END * ${number} END`;
+      ? `regexp_replace(p.body, '[,'' \\x{00A0}\\x{202F}]', '', 'g')`
+      : `replace(regexp_replace(p.body, '[.'' \\x{00A0}\\x{202F}]', '', 'g'), ',', '.')`;
+  const number = `list_transform([p], p ->
+      CASE WHEN regexp_full_match(p.body, ${GROUPED[decimal]}) AND NOT (p.negative AND starts_with(p.body, '-'))
+        THEN CASE WHEN p.negative THEN -1 ELSE 1 END * TRY_CAST(${digits} AS DOUBLE) END)[1]`;
+  const parts = `list_transform([regexp_replace(${v}, ${CURRENCY}, '', 'g')], b ->
+      CASE WHEN starts_with(b, '(') AND ends_with(b, ')') THEN {'negative': true, 'body': trim(b[2:-2])}
+           ELSE {'negative': false, 'body': b} END)[1]`;
+  const finite = `list_transform([list_transform([${parts}], p -> ${number})[1]], x -> CASE WHEN isfinite(x) THEN x END)[1]`;
+  // Only text made of a sign, a currency, digits, separators and parentheses is tried.
+  return `CASE WHEN regexp_full_match(${v}, ${MONEY_LIKE}) THEN ${finite} END`;
 }
 
 /**
@@ -96,16 +105,17 @@ export function parseDouble(v: string, format: ReadFormat = DEFAULT_FORMAT): str
 export function parseInteger(v: string, format: ReadFormat = DEFAULT_FORMAT): string {
   // Digits and signs only (a `.0` tail allowed): BIGINT's own cast, exact beyond 2^53.
   const plain = format.decimal === '.' ? `'[+-]?[0-9]+(\\.0*)?'` : `'[+-]?[0-9]+'`;
-  const other = parseDouble(v, format);
-  return `CASE WHEN regexp_full_match(${v}, ${plain}) THEN TRY_CAST(${v} AS BIGINT)
-    ELSE CASE WHEN ${other} = trunc(${other}) AND abs(${other}) < 9e15 THEN CAST(${other} AS BIGINT) END END`;
+  const whole = `list_transform([${parseDouble(v, format)}], x ->
+      CASE WHEN x = trunc(x) AND abs(x) < 9e15 THEN CAST(x AS BIGINT) END)[1]`;
+  return `CASE WHEN regexp_full_match(${v}, ${plain}) THEN TRY_CAST(${v} AS BIGINT) ELSE ${whole} END`;
 }
 
 /** true/false, yes/no, t/f, y/n in any case; also 1/0 once a contract says boolean. */
 export const parseBoolean = (v: string) =>
   `CASE WHEN lower(${v}) IN ${TRUE_WORDS} OR ${v} = '1' THEN true WHEN lower(${v}) IN ${FALSE_WORDS} OR ${v} = '0' THEN false END`;
 
-const isIsoDay = (v: string) => `(length(${v}) = 10 AND ${v}[5] = '-' AND ${v}[8] = '-')`;
+/** `2024-01-31` (and `2024/01/31`): DuckDB's own cast, which refuses `01/31/2024`. */
+const isIsoDay = (v: string) => `(length(${v}) = 10 AND TRY_CAST(${v} AS DATE) IS NOT NULL)`;
 const isIsoMonth = (v: string) => `(length(${v}) = 7 AND ${v}[5] = '-')`;
 /** Only text with a separator can be a date in another form: ids and codes skip the parsers. */
 const mayBeOtherDate = (v: string) =>

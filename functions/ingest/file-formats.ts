@@ -1,6 +1,7 @@
 import type { ColumnFormat, ColumnType, DuckDb } from '#platform/ports.ts';
 import { quoteIdent } from '#query/sql.ts';
 import { DEFAULT_FORMAT, type ReadFormat } from './column-types.ts';
+import { trimmed } from './validate.ts';
 
 /**
  * How one file writes numbers and dates, decided per column from the file's own values:
@@ -55,7 +56,7 @@ interface Evidence {
   code: string;
 }
 
-const value = (c: FormatColumn) => `NULLIF(trim(${quoteIdent(c.source)}), '')`;
+const value = (c: FormatColumn) => trimmed(quoteIdent(c.source));
 
 /**
  * Counts each column's evidence codes. Each row's codes are computed once, then grouped:

@@ -10,6 +10,7 @@ import {
   type ReadFormat,
 } from './column-types.ts';
 import { contractFormat } from './file-formats.ts';
+import { trimmed } from './validate.ts';
 
 export interface InferInput {
   dataset: string;
@@ -56,7 +57,7 @@ async function profile(
   formats: readonly ReadFormat[],
 ): Promise<ColumnProfile[]> {
   const columns = formats.map((_, i) => i);
-  const values = columns.map((i) => `NULLIF(trim(${quoteIdent(`c${i}`)}), '') AS v${i}`);
+  const values = columns.map((i) => `${trimmed(quoteIdent(`c${i}`))} AS v${i}`);
   const vals = `(SELECT ${values.join(', ')} FROM ${from})`;
   // Shapes are counted by grouping on them: a few groups, where one count per shape and
   // column would make the engine evaluate a hundred filters per row.

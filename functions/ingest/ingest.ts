@@ -1,26 +1,25 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDb } from '#platform/ports.ts';
-import { quoteIdent } from '#query/sql.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import { assertIdentifier, assertLakeKey } from '#platform/identifiers.ts';
-import type {
-  BlobStore,
-  Catalog,
-  Clock,
-  ColumnContract,
-  Contract,
-  Manifest,
-} from '#platform/ports.ts';
-import { inferContract } from './infer-contract.ts';
-import { readSource, type Source } from './read-source.ts';
+import type { BlobStore, Catalog, Clock, Contract, DuckDb, Manifest } from '#platform/ports.ts';
+import { quoteIdent } from '#query/sql.ts';
+import {
+  decide,
+  formatWarnings,
+  sameDecision,
+  sampleOf,
+  SAMPLE_ROWS,
+  type Decision,
+} from './decide.ts';
+import { ignoredColumns, ingestCsvFast } from './fast-csv.ts';
+import { countRejections, writeManifest, type FileContext, type Outcome } from './manifest.ts';
+import { loadSource, prepareSource, type Source } from './read-source.ts';
 import { manifestsOfKey, removeSuperseded } from './replace-versions.ts';
 import { datasetFromKey, sha256OfFile, sourceIdOf } from './source-id.ts';
 import { missingRequiredColumn, rejectAll, validateRows, type Checked } from './validate.ts';
-import { countRejections, writeManifest } from './manifest.ts';
 import { writeCurated, type OutputTarget } from './write-curated.ts';
 import { quarantineSample, writeQuarantine, type RejectedSample } from './write-quarantine.ts';
-import { detectFormats, type FileFormats, type FormatColumn } from './file-formats.ts';
 
 export { datasetFromKey } from './source-id.ts';
 export type { RejectedSample } from './write-quarantine.ts';
@@ -62,7 +61,7 @@ export async function ingestObject(
   deps: IngestDeps,
   request: IngestRequest,
 ): Promise<IngestResult> {
-  const { store, catalog, duck, clock, workDir } = deps;
+  const { store, duck, clock, workDir } = deps;
   const { key } = request;
   assertLakeKey(key);
   const dataset = assertIdentifier(request.dataset ?? datasetFromKey(key), 'Dataset');
@@ -86,27 +85,25 @@ export async function ingestObject(
     const done = earlier.find((m) => m.sourceId === sourceId);
     if (done) return { manifest: done, rejectedSample: await quarantineSample(store, done) };
     const rawPath = await store.download(key, join(dir, 'raw'));
-    const checksum = await sha256OfFile(rawPath);
+    // Hashed while the engine works (JavaScript's thread is idle then), unless the store
+    // hashed the bytes already.
+    const checksum = info.sha256 ? Promise.resolve(info.sha256) : sha256OfFile(rawPath);
     const ingestedAt = clock.now().toISOString();
-
-    const read = await readSource(duck, key, rawPath, table('source'), table);
-    const outcome =
-      'fileError' in read
-        ? unreadFile(read.fileError, await catalog.getContract(dataset))
-        : await ingestRows(deps, read.source, {
-            key,
-            dataset,
-            sourceId,
-            dir,
-            snapshotDate: ingestedAt.slice(0, 10),
-            table,
-          });
+    const at: FileContext = {
+      key,
+      dataset,
+      sourceId,
+      dir,
+      snapshotDate: ingestedAt.slice(0, 10),
+      table,
+    };
+    const outcome = await ingestFile(deps, rawPath, at);
     const manifest: Manifest = {
       dataset,
       sourceId,
       sourceKey: key,
       sourceEtag: info.etag,
-      checksum,
+      checksum: await checksum,
       ...outcome.counts,
       ingestedAt,
     };
@@ -119,13 +116,24 @@ export async function ingestObject(
   }
 }
 
-/** What the manifest says about the rows, and the first rejections. */
-interface Outcome {
-  counts: Omit<
-    Manifest,
-    'dataset' | 'sourceId' | 'sourceKey' | 'sourceEtag' | 'checksum' | 'ingestedAt'
-  >;
-  sample: RejectedSample[];
+/**
+ * A CSV file goes the fast way when it can (fast-csv.ts: every row good, in one pass);
+ * otherwise, and for JSON and Parquet, every value is loaded as text and checked.
+ */
+async function ingestFile(deps: IngestDeps, rawPath: string, at: FileContext): Promise<Outcome> {
+  const prepared = await prepareSource(at.key, rawPath);
+  if ('fileError' in prepared) {
+    return unreadFile(prepared.fileError, await deps.catalog.getContract(at.dataset));
+  }
+  if (prepared.format === 'csv') {
+    const fast = await ingestCsvFast(deps, prepared, at);
+    if (fast) return fast;
+  }
+  const read = await loadSource(deps.duck, at.key, prepared, at.table('source'), at.table);
+  if ('fileError' in read) {
+    return unreadFile(read.fileError, await deps.catalog.getContract(at.dataset));
+  }
+  return ingestRows(deps, read.source, at);
 }
 
 /** A file with no rows to read (empty, header only, not parseable): nothing but its error. */
@@ -149,36 +157,22 @@ function unreadFile(fileError: string, contract: Contract | undefined): Outcome 
  * sight, evolved by a new column or a settled date order), every row checked, the good
  * ones curated, the others quarantined.
  */
-async function ingestRows(
-  deps: IngestDeps,
-  source: Source,
-  at: {
-    key: string;
-    dataset: string;
-    sourceId: string;
-    dir: string;
-    snapshotDate: string;
-    table: (what: string) => string;
-  },
-): Promise<Outcome> {
+async function ingestRows(deps: IngestDeps, source: Source, at: FileContext): Promise<Outcome> {
   const { store, catalog, duck } = deps;
   const stored = await catalog.getContract(at.dataset);
-  const columns = formatColumns(source.names, stored);
   // Formats and a first-sight contract are decided on an even sample of a big file. The
   // sample only saves time: if any row is then rejected, they are decided again on every
   // row, and the rows checked again when that changes anything.
-  const decide = async (from: string): Promise<Decision> => {
-    if (source.headerError)
-      return { formats: undefined, next: { changed: false, contract: stored } };
-    const formats = await detectFormats(duck, from, columns);
-    return { formats, next: await contractFor(deps, source, from, at.dataset, stored, formats) };
-  };
+  const decideOn = async (from: string): Promise<Decision> =>
+    source.headerError
+      ? { formats: undefined, next: { changed: false, contract: stored } }
+      : decide(deps, at.dataset, source.names, stored, from);
   const sampled = source.rows > SAMPLE_ROWS;
   const whole = quoteIdent(source.table);
-  let decision = await decide(sampled ? sampleOf(source) : whole);
+  let decision = await decideOn(sampled ? sampleOf(source.table, source.rows) : whole);
   let checked = await check(duck, at.key, source, decision, at.table('checked'));
   if (sampled && (await hasRejections(duck, checked.table))) {
-    const again = await decide(whole);
+    const again = await decideOn(whole);
     if (!sameDecision(again, decision)) {
       decision = again;
       checked = await check(duck, at.key, source, decision, at.table('rechecked'));
@@ -208,8 +202,7 @@ async function ingestRows(
     unreadable: source.unreadable,
     lines: source.lines,
   });
-  const known = new Set(contract?.columns.map((c) => c.name));
-  const ignored = contract ? source.names.filter((n) => !known.has(n)) : [];
+  const ignored = contract ? ignoredColumns(contract, source.names) : [];
   return {
     counts: {
       contractVersion: contract?.version ?? 0,
@@ -224,89 +217,6 @@ async function ingestRows(
     },
     sample: quarantine.sample,
   };
-}
-
-/** The columns whose formats are worth finding: the contract's, or all when inferring. */
-function formatColumns(names: readonly string[], contract: Contract | undefined): FormatColumn[] {
-  return names.flatMap((name, i): FormatColumn[] => {
-    if (!contract) return [{ name, source: `c${i}` }];
-    const c = contract.columns.find((x) => x.name === name);
-    if (!c) return [];
-    return [
-      {
-        name,
-        source: `c${i}`,
-        type: c.type,
-        ...(c.format ? { format: c.format } : {}),
-        forced: contract.source === 'config',
-      },
-    ];
-  });
-}
-
-/**
- * The contract to check the file against: inferred on first sight; an inferred contract
- * grows by the file's new columns (nullable: earlier files lack them) and learns a date
- * order the file settles. A contract a person wrote is never changed (new columns are then
- * left out and named in the manifest).
- */
-type ContractDecision =
-  | { changed: false; contract: Contract | undefined }
-  | { changed: true; contract: Contract; changes: string[] };
-
-async function contractFor(
-  deps: IngestDeps,
-  source: Source,
-  from: string,
-  dataset: string,
-  contract: Contract | undefined,
-  formats: FileFormats,
-): Promise<ContractDecision> {
-  const infer = async () =>
-    inferContract(deps.duck, {
-      dataset,
-      table: source.table,
-      from,
-      names: source.names,
-      primaryKeys: await primaryKeys(deps.catalog, dataset),
-      formats: formats.formats,
-    });
-  if (!contract) return { changed: true, contract: await infer(), changes: [] };
-  // A contract a person wrote is theirs; a file refused as a whole changes nothing.
-  if (contract.source === 'config' || missingRequiredColumn('', contract, source.names)) {
-    return { changed: false, contract };
-  }
-  const known = new Set(contract.columns.map((c) => c.name));
-  const added = source.names.filter((n) => !known.has(n));
-  const learns = (c: ColumnContract) => formats.settled.has(c.name) && !c.format?.dateOrder;
-  const learned = contract.columns.filter(learns);
-  if (added.length === 0 && learned.length === 0) return { changed: false, contract };
-
-  const version = contract.version + 1;
-  const changes: string[] = [];
-  const columns = contract.columns.map((c) => {
-    if (!learns(c)) return c;
-    const dateOrder = formats.settled.get(c.name)!.dateOrder!;
-    changes.push(
-      `contract version ${version}: ${c.name} learned its date order (${dateOrder}) from this file`,
-    );
-    return { ...c, format: { ...c.format, dateOrder } };
-  });
-  if (added.length > 0) {
-    const fresh = await infer();
-    for (const name of added) {
-      const c = fresh.columns.find((x) => x.name === name)!;
-      // Earlier files lack the column: it is optional, and cannot be the dataset's key.
-      columns.push({
-        ...c,
-        role: c.role === 'id' ? 'text' : c.role,
-        nullable: true,
-        addedInVersion: version,
-      });
-      changes.push(`contract version ${version}: new column ${name} (${c.type}, optional) added`);
-    }
-  }
-  return { changed: true, contract: { ...contract, version, columns }, changes };
 }
 
 /** The whole file is rejected (header, missing column) or its rows are checked one by one. */
@@ -337,49 +247,9 @@ async function check(
   );
 }
 
-/** Rows of a big file that formats and first-sight contracts are decided on. */
-const SAMPLE_ROWS = 20_000;
-
-/** Every n-th row, n chosen for about SAMPLE_ROWS of them: spread over the whole file. */
-function sampleOf(source: Source): string {
-  const step = Math.ceil(source.rows / SAMPLE_ROWS);
-  return `(SELECT * FROM ${quoteIdent(source.table)} WHERE rowid % ${step} = 0)`;
-}
-
 async function hasRejections(duck: DuckDb, checked: string): Promise<boolean> {
   const [row] = await duck.all(
     `SELECT count(*) AS n FROM ${quoteIdent(checked)} WHERE len(__problems) > 0`,
   );
   return Number(row?.['n'] ?? 0) > 0;
-}
-
-/** The format warnings about columns the contract reads as numbers or dates. */
-function formatWarnings(decision: Decision): string[] {
-  const types = new Map(decision.next.contract?.columns.map((c) => [c.name, c.type]));
-  const isAbout = { number: ['integer', 'double'], date: ['date', 'timestamp'] };
-  return (decision.formats?.warnings ?? [])
-    .filter((w) => isAbout[w.about].includes(types.get(w.column) ?? 'string'))
-    .map((w) => w.text);
-}
-
-interface Decision {
-  formats: FileFormats | undefined;
-  next: ContractDecision;
-}
-
-function sameDecision(a: Decision, b: Decision): boolean {
-  const key = (d: Decision) =>
-    JSON.stringify([d.next.contract, [...(d.formats?.formats.entries() ?? [])]]);
-  return key(a) === key(b);
-}
-
-/** Other datasets' primary keys (column -> dataset), for foreign keys. */
-async function primaryKeys(catalog: Catalog, self: string): Promise<Map<string, string>> {
-  const keys = new Map<string, string>();
-  for (const dataset of (await catalog.listDatasets()).sort()) {
-    if (dataset === self) continue;
-    const pk = (await catalog.getContract(dataset))?.primaryKey;
-    if (pk && !keys.has(pk)) keys.set(pk, dataset);
-  }
-  return keys;
 }

@@ -1,6 +1,7 @@
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteIdent } from '#query/sql.ts';
 import type { BlobStore, Manifest } from '#platform/ports.ts';
+import type { RejectedSample } from './write-quarantine.ts';
 import { lakeKeys } from './lake-keys.ts';
 import type { UnreadableRecord } from './read-source.ts';
 
@@ -39,4 +40,26 @@ export async function writeManifest(store: BlobStore, manifest: Manifest): Promi
     `${JSON.stringify(manifest, null, 2)}\n`,
     'application/json',
   );
+}
+
+/** What the manifest says about one file's rows, and its first rejections. */
+export interface Outcome {
+  counts: Omit<
+    Manifest,
+    'dataset' | 'sourceId' | 'sourceKey' | 'sourceEtag' | 'checksum' | 'ingestedAt'
+  >;
+  sample: RejectedSample[];
+}
+
+/** The file being ingested: where it goes, and names for its scratch tables. */
+export interface FileContext {
+  key: string;
+  dataset: string;
+  sourceId: string;
+  /** Local scratch folder of this ingest. */
+  dir: string;
+  /** The `snapshot=` partition of entity rows. */
+  snapshotDate: string;
+  /** A name for a DuckDB table of this ingest (dropped at the end). */
+  table: (what: string) => string;
 }

@@ -14,14 +14,18 @@ import type { ReadResult, UnreadableRecord } from './read-source.ts';
 /** A header field made only of digits, signs, separators and spaces is a value, not a name. */
 const LOOKS_LIKE_DATA = /^[\s\d.,:;/+-]+$/;
 
-export async function readCsv(
-  duck: DuckDb,
+/** How a CSV file is laid out: its delimiter and the header's fields. */
+export interface CsvLayout {
+  delimiter: string;
+  header: string[];
+}
+
+/** The header, or the file error that stops the file being read at all. */
+export async function csvLayout(
   key: string,
   path: string,
-  table: string,
   tsv: boolean,
-  scratch: (what: string) => string,
-): Promise<ReadResult> {
+): Promise<CsvLayout | { fileError: string }> {
   const header = await readCsvHeader(path, tsv);
   if (header.kind === 'empty') return { fileError: `${key} is empty: no header and no rows` };
   if (header.kind === 'blank-first-line') {
@@ -32,21 +36,56 @@ export async function readCsv(
       fileError: `${key}: the header (line 1) does not end: a quote is left open, or it is longer than 1 MB`,
     };
   }
-  const { delimiter, names: rawNames } = header;
-  if (rawNames.every((name) => LOOKS_LIKE_DATA.test(name))) {
+  const { delimiter, names } = header;
+  if (names.every((name) => LOOKS_LIKE_DATA.test(name))) {
     return {
-      fileError: `${key}: line 1 holds values (${JSON.stringify(rawNames.join(delimiter).slice(0, 80))}), not column names; the file needs a header row naming its columns`,
+      fileError: `${key}: line 1 holds values (${JSON.stringify(names.join(delimiter).slice(0, 80))}), not column names; the file needs a header row naming its columns`,
     };
   }
-  const rejects = scratch('rejects');
-  const scans = scratch('scans');
-  const columns = rawNames.map((_, i) => `${quoteLiteral(`c${i}`)}: 'VARCHAR'`).join(', ');
+  return { delimiter, header: names };
+}
+
+/**
+ * DuckDB's reader of the rows, every column VARCHAR under positional names `c0`, `c1`, ...
+ * `strict` refuses malformed records (into the rejects tables, when given); otherwise
+ * they are skipped. A value that does not fit a DOUBLE column is a rejected record too.
+ */
+export function csvReader(
+  path: string,
+  layout: CsvLayout,
+  options: {
+    strict: boolean;
+    rejects?: { table: string; scan: string };
+    /** Positions of columns read as DOUBLE by the reader itself (the rest are VARCHAR). */
+    doubles?: ReadonlySet<number>;
+  },
+): string {
+  const columns = layout.header
+    .map((_, i) => `${quoteLiteral(`c${i}`)}: '${options.doubles?.has(i) ? 'DOUBLE' : 'VARCHAR'}'`)
+    .join(', ');
+  const rejects = options.rejects
+    ? `store_rejects = true, rejects_table = ${quoteLiteral(options.rejects.table)}, rejects_scan = ${quoteLiteral(options.rejects.scan)}`
+    : 'ignore_errors = true';
+  return `read_csv(${quoteLiteral(path)},
+         delim = ${quoteLiteral(layout.delimiter)}, quote = '"', escape = '"', header = true,
+         auto_detect = false, columns = {${columns}}, strict_mode = ${options.strict}, ${rejects})`;
+}
+
+export async function readCsv(
+  duck: DuckDb,
+  key: string,
+  path: string,
+  table: string,
+  tsv: boolean,
+  scratch: (what: string) => string,
+): Promise<ReadResult> {
+  const layout = await csvLayout(key, path, tsv);
+  if ('fileError' in layout) return layout;
+  const { delimiter, header: rawNames } = layout;
+  const rejects = { table: scratch('rejects'), scan: scratch('scans') };
   const load = (strict: boolean) =>
     duck.run(
-      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM read_csv(${quoteLiteral(path)},
-         delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"', header = true,
-         auto_detect = false, columns = {${columns}}, strict_mode = ${strict},
-         store_rejects = true, rejects_table = ${quoteLiteral(rejects)}, rejects_scan = ${quoteLiteral(scans)})`,
+      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM ${csvReader(path, layout, { strict, rejects })}`,
     );
   try {
     await load(true);
@@ -71,10 +110,10 @@ export async function readCsv(
     `SELECT line, first(column_name ORDER BY column_idx) AS column_name,
             first(error_type ORDER BY column_idx) AS error_type, first(csv_line) AS csv_line,
             first(error_message ORDER BY column_idx) AS message
-       FROM ${quoteIdent(rejects)} GROUP BY line ORDER BY line`,
+       FROM ${quoteIdent(rejects.table)} GROUP BY line ORDER BY line`,
   );
-  await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects)}`);
-  await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(scans)}`);
+  await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects.table)}`);
+  await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects.scan)}`);
   const named = nameColumns(key, rawNames);
   const unreadable = rejected.map((r) => unreadableRecord(r, named.names, delimiter));
   if (rows === 0 && unreadable.length === 0) {

@@ -79,6 +79,27 @@ export async function readSource(
   table: string,
   scratch: (what: string) => string,
 ): Promise<ReadResult> {
+  const prepared = await prepareSource(key, path);
+  if ('fileError' in prepared) return prepared;
+  return loadSource(duck, key, prepared, table, scratch);
+}
+
+/** A raw file made ready for DuckDB: unzipped, UTF-8, its format known. */
+export interface PreparedFile {
+  /** The local file DuckDB reads (the raw copy, or the unzipped or transcoded one). */
+  path: string;
+  format: SourceFormat;
+  /** Named `.tsv`: tab-separated unless the header says otherwise. */
+  tsv: boolean;
+  /** How the bytes were read, when not as plain UTF-8. */
+  warning?: string;
+}
+
+/** Unzips and transcodes the raw file at `path` (a local copy of lake object `key`). */
+export async function prepareSource(
+  key: string,
+  path: string,
+): Promise<PreparedFile | { fileError: string }> {
   const named = formatOf(key);
   const unzipped = await unzip(key, path, named.gzip);
   if ('fileError' in unzipped) return unzipped;
@@ -90,7 +111,7 @@ export async function readSource(
     };
   }
   const format = inner === 'parquet' ? 'parquet' : named.format;
-  if (format === 'parquet') return readTyped(duck, key, local, table, format, scratch);
+  if (format === 'parquet') return { path: local, format, tsv: false };
 
   const detected = await detectEncoding(local);
   if ('binary' in detected) {
@@ -106,10 +127,22 @@ export async function readSource(
     await transcodeToUtf8(local, utf8, encoding);
     local = utf8;
   }
+  return { path: local, format, tsv: named.tsv, ...(warning ? { warning } : {}) };
+}
+
+/** Loads a prepared file into table `table`, every value as text. */
+export async function loadSource(
+  duck: DuckDb,
+  key: string,
+  prepared: PreparedFile,
+  table: string,
+  scratch: (what: string) => string,
+): Promise<ReadResult> {
+  const { path, format, tsv, warning } = prepared;
   const read =
     format === 'csv'
-      ? await readCsv(duck, key, local, table, named.tsv, scratch)
-      : await readTyped(duck, key, local, table, format, scratch);
+      ? await readCsv(duck, key, path, table, tsv, scratch)
+      : await readTyped(duck, key, path, table, format, scratch);
   if ('source' in read && warning)
     read.source.warnings = [warning, ...(read.source.warnings ?? [])];
   return read;

@@ -30,6 +30,8 @@ export function sourceIdOf(key: string, etag: string): string {
 /** sha256 of a local file's bytes, hex. */
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+  }
   return hash.digest('hex');
 }

@@ -32,21 +32,48 @@ export async function writeCurated(
   checked: string,
   snapshotDate: string,
 ): Promise<{ partitions: string[]; rows: number }> {
-  const { duck, store, dataset, sourceId, dir } = target;
-  const { name, value } = partitionExpression(contract, snapshotDate);
-  const columns = contract.columns.map((c) => quoteIdent(c.name)).join(', ');
-  const out = join(dir, 'curated');
+  const { duck } = target;
   const [{ rows }] = (await duck.all(
     `SELECT count(*) AS "rows" FROM ${quoteIdent(checked)} WHERE len(__problems) = 0`,
   )) as [{ rows: number }];
   if (rows === 0) return { partitions: [], rows: 0 };
-  await duck.run(
-    `COPY (SELECT ${columns}, ${value} AS __partition FROM ${quoteIdent(checked)}
-            WHERE len(__problems) = 0)
+  const out = join(target.dir, 'curated');
+  await copyPartitioned(duck, `SELECT * FROM ${quoteIdent(checked)}`, contract, snapshotDate, out);
+  return { partitions: await uploadPartitions(target, contract, out), rows: Number(rows) };
+}
+
+/**
+ * The good rows of `select` (which has `__problems` and the contract's columns) as Parquet
+ * under `out/__partition=<value>/part0.parquet`, in one parallel pass. Returns the number
+ * of rows written.
+ */
+export async function copyPartitioned(
+  duck: DuckDb,
+  select: string,
+  contract: Contract,
+  snapshotDate: string,
+  out: string,
+): Promise<number> {
+  const { value } = partitionExpression(contract, snapshotDate);
+  const columns = contract.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const [result] = await duck.all(
+    `COPY (SELECT ${columns}, ${value} AS __partition FROM (${select}) WHERE len(__problems) = 0)
        TO ${quoteLiteral(out)} (FORMAT parquet, PARTITION_BY (__partition), FILENAME_PATTERN 'part', OVERWRITE true)`,
   );
+  return Number(Object.values(result ?? {})[0] ?? 0);
+}
+
+/** Stores the files copyPartitioned wrote at their lake keys; returns the partitions. */
+export async function uploadPartitions(
+  target: OutputTarget,
+  contract: Contract,
+  out: string,
+): Promise<string[]> {
+  const { store, dataset, sourceId } = target;
+  const name = contract.partition === 'snapshot' ? 'snapshot' : 'month';
   const partitions: string[] = [];
-  for (const folder of (await readdir(out)).sort()) {
+  const folders = await readdir(out).catch(() => [] as string[]);
+  for (const folder of folders.sort()) {
     const at = decodeURIComponent(folder.slice(folder.indexOf('=') + 1));
     const partition = `${name}=${at}`;
     const files = (await readdir(join(out, folder))).filter((f) => f.endsWith('.parquet'));
@@ -62,7 +89,7 @@ export async function writeCurated(
     );
     partitions.push(partition);
   }
-  return { partitions, rows: Number(rows) };
+  return partitions;
 }
 
 function partitionExpression(

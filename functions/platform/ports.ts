@@ -14,6 +14,8 @@ export interface BlobInfo {
   etag: string;
   /** Object version id where the store keeps versions. */
   versionId?: string;
+  /** SHA-256 of the bytes (hex), where the store has it at hand (the local lake's ETag is it). */
+  sha256?: string;
 }
 
 /** S3 in AWS, a folder locally. Keys never start with `/`. */

@@ -38,7 +38,7 @@ export interface TestLake {
   quarantineOf(manifest: Manifest): Promise<QuarantineLine[]>;
   /** The quarantine file of one manifest as stored, or undefined when there is none. */
   quarantineText(manifest: Manifest): Promise<string | undefined>;
-  /** key -> etag (md5 of the bytes) of every object in the lake. */
+  /** key -> etag (a hash of the bytes) of every object in the lake. */
   snapshot(prefix?: string): Promise<Record<string, string>>;
   close(): Promise<void>;
 }

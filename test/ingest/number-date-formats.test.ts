@@ -150,4 +150,37 @@ describe('numbers and dates as people write them', () => {
       { id: 'T2', t: '2024-01-03 09:30:00', b: '2024-02-01' },
     ]);
   });
+
+  it('the fast path and the full path agree: spaces, formats and refusals', async () => {
+    await lake.ingest('incoming/agree/a.csv', 'id,qty,price,channel\nA1,1,2.50,web\n');
+    // Spaces around values, a formatted price (the reader cannot type it: the full path),
+    // `nan` and a whole number with a fraction: refused in either path.
+    const { manifest, rejectedSample } = await lake.ingest(
+      'incoming/agree/b.csv',
+      'id,qty,price,channel\nB1, 7 , 3.25 , store \nB2,2,"$1,000.00",web\nB3,3,nan,web\nB4,1.5,1,web\nB5,1_000,1_000.5,web\n',
+    );
+    expect(manifest).toMatchObject({ rowsRead: 5, rowsCurated: 3, rowsQuarantined: 2 });
+    expect(rejectedSample.map((r) => [r.line, r.column, r.reason])).toEqual([
+      [4, 'price', 'not a number: "nan"'],
+      [5, 'qty', 'not a whole number: "1.5"'],
+    ]);
+    expect(
+      await lake.curated('agree', 'id, qty, price, channel', "WHERE id LIKE 'B%' ORDER BY id"),
+    ).toEqual([
+      { id: 'B1', qty: 7, price: 3.25, channel: 'store' },
+      { id: 'B2', qty: 2, price: 1000, channel: 'web' },
+      { id: 'B5', qty: 1000, price: 1000.5, channel: 'web' },
+    ]);
+    // A clean file with the same kinds of values takes the fast path, and reads them alike.
+    await lake.ingest(
+      'incoming/agree/c.csv',
+      'id,qty,price,channel\nC1, 7 , 3.25 , store \nC2,1_000,1_000.5,web\n',
+    );
+    expect(
+      await lake.curated('agree', 'id, qty, price, channel', "WHERE id LIKE 'C%' ORDER BY id"),
+    ).toEqual([
+      { id: 'C1', qty: 7, price: 3.25, channel: 'store' },
+      { id: 'C2', qty: 1000, price: 1000.5, channel: 'web' },
+    ]);
+  });
 });

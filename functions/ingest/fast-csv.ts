@@ -1,0 +1,146 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BlobStore, Catalog, Contract, DuckDb } from '#platform/ports.ts';
+import { quoteIdent, quoteLiteral } from '#query/sql.ts';
+import { nameColumns } from './column-names.ts';
+import { decide, formatWarnings, SAMPLE_ROWS, type Decision } from './decide.ts';
+import { countPhysicalLines } from './line-numbers.ts';
+import type { FileContext, Outcome } from './manifest.ts';
+import { csvLayout, csvReader } from './read-csv.ts';
+import type { PreparedFile } from './read-source.ts';
+import { missingRequiredColumn, uniqueColumns, validationSelect } from './validate.ts';
+import { copyPartitioned, uploadPartitions } from './write-curated.ts';
+
+/**
+ * The fast path of a CSV file whose every row is good, the usual case: one streaming pass
+ * of the engine reads, checks and writes the partitioned Parquet, as fast as a bare
+ * `COPY ... FROM read_csv(...)`, with no table of the file's text in memory.
+ *
+ * Formats and a first-sight contract are decided on the first rows. The pass then proves
+ * the file clean, or gives up (returns undefined) and leaves the file to the full path,
+ * which loads every value and quarantines the bad rows with their lines and reasons:
+ * - every record was written: the reader rejected none, and the file has one line per
+ *   record (a quoted line break or a blank line also sends the file the full way);
+ * - no unique column repeats a value (checked on the Parquet just written).
+ * So a decision that does not fit a later row costs only time, never a row.
+ */
+export async function ingestCsvFast(
+  deps: { duck: DuckDb; catalog: Catalog; store: BlobStore },
+  prepared: PreparedFile,
+  at: FileContext,
+): Promise<Outcome | undefined> {
+  const { duck, catalog } = deps;
+  const layout = await csvLayout(at.key, prepared.path, prepared.tsv);
+  if ('fileError' in layout) return undefined;
+  const { names, headerError } = nameColumns(at.key, layout.header);
+  if (headerError) return undefined;
+
+  const sample = at.table('first_rows');
+  await duck.run(
+    `CREATE TABLE ${quoteIdent(sample)} AS SELECT * FROM ${csvReader(prepared.path, layout, { strict: false })} LIMIT ${SAMPLE_ROWS}`,
+  );
+  const stored = await catalog.getContract(at.dataset);
+  const decision = await decide(deps, at.dataset, names, stored, quoteIdent(sample));
+  const contract = decision.next.contract;
+  if (!contract || missingRequiredColumn(at.key, contract, names)) return undefined;
+
+  const rejects = { table: at.table('fast_rejects'), scan: at.table('fast_scans') };
+  const doubles = nativeDoubles(contract, decision);
+  const positions = new Set([...doubles].map((name) => names.indexOf(name)));
+  const reader = csvReader(prepared.path, layout, { strict: true, rejects, doubles: positions });
+  const select = validationSelect(
+    reader,
+    names,
+    contract,
+    decision.formats?.formats,
+    'CAST(NULL AS BIGINT)',
+    { trimTyped: false, nativeDoubles: doubles },
+  );
+  const out = join(at.dir, 'fast');
+  const lines = countPhysicalLines(prepared.path);
+  let written: number;
+  try {
+    written = await copyPartitioned(duck, select, contract, at.snapshotDate, out);
+  } catch {
+    // The strict reader refuses some files as a whole (mixed line ends): the full path
+    // has the lenient fallback and the plain error.
+    await rm(out, { recursive: true, force: true });
+    return undefined;
+  }
+  const clean =
+    written > 0 &&
+    (await lines) === written + 1 &&
+    (await count(duck, quoteIdent(rejects.table))) === 0 &&
+    !(await repeatsAny(duck, out, uniqueColumns(contract)));
+  if (!clean) {
+    await rm(out, { recursive: true, force: true });
+    return undefined;
+  }
+
+  const warnings = [...(prepared.warning ? [prepared.warning] : []), ...formatWarnings(decision)];
+  if (decision.next.changed) {
+    await catalog.putContract(decision.next.contract);
+    warnings.push(...decision.next.changes);
+  }
+  const partitions = await uploadPartitions({ ...deps, ...at }, contract, out);
+  const ignored = ignoredColumns(contract, names);
+  return {
+    counts: {
+      contractVersion: contract.version,
+      ...(ignored.length ? { ignoredColumns: ignored } : {}),
+      rowsRead: written,
+      rowsCurated: written,
+      rowsQuarantined: 0,
+      rejections: [],
+      partitions,
+      ...(warnings.length ? { warnings } : {}),
+    },
+    sample: [],
+  };
+}
+
+/**
+ * Double columns the reader can type itself, faster than text and a cast: plain decimals
+ * (`1,234.50` or `$12` fail the reader's parse, and the file goes the full way) and no
+ * check on the text. The reader also takes `1_000` and `nan`, as parseDouble does
+ * (`nan` is then refused as not a number).
+ */
+function nativeDoubles(contract: Contract, decision: Decision): Set<string> {
+  return new Set(
+    contract.columns
+      .filter(
+        (c) =>
+          c.type === 'double' &&
+          !c.checks?.allowed &&
+          !c.checks?.pattern &&
+          (decision.formats?.formats.get(c.name)?.decimal ?? c.format?.decimal ?? '.') === '.',
+      )
+      .map((c) => c.name),
+  );
+}
+
+/** Columns of the file that the contract does not have (left out, named in the manifest). */
+export function ignoredColumns(contract: Contract, names: readonly string[]): string[] {
+  const known = new Set(contract.columns.map((c) => c.name));
+  return names.filter((n) => !known.has(n));
+}
+
+async function count(duck: DuckDb, from: string): Promise<number> {
+  const [row] = await duck.all(`SELECT count(*) AS n FROM ${from}`);
+  return Number(row?.['n'] ?? 0);
+}
+
+/** Whether any of `columns` holds a value twice in the Parquet written under `out`. */
+async function repeatsAny(duck: DuckDb, out: string, columns: string[]): Promise<boolean> {
+  const files = quoteLiteral(join(out, '**', '*.parquet'));
+  for (const column of columns) {
+    const c = quoteIdent(column);
+    const [row] = await duck.all(
+      // Distinct hashes: integers count faster than strings. Two values that share a hash
+      // look like a repeat, and send the file the full way, which compares the values.
+      `SELECT count(${c}) - count(DISTINCT hash(${c})) AS repeats FROM read_parquet(${files})`,
+    );
+    if (Number(row?.['repeats'] ?? 0) > 0) return true;
+  }
+  return false;
+}
