@@ -1,10 +1,10 @@
-import { rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore, Catalog, Contract, DuckDb } from '#platform/ports.ts';
 import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { nameColumns } from './column-names.ts';
 import { decide, formatWarnings, SAMPLE_ROWS, type Decision } from './decide.ts';
-import { countPhysicalLines } from './line-numbers.ts';
+import { lakeKeys } from './lake-keys.ts';
 import type { FileContext, Outcome } from './manifest.ts';
 import { csvLayout, csvReader } from './read-csv.ts';
 import type { PreparedFile } from './read-source.ts';
@@ -19,8 +19,9 @@ import { copyPartitioned, uploadPartitions } from './write-curated.ts';
  * Formats and a first-sight contract are decided on the first rows. The pass then proves
  * the file clean, or gives up (returns undefined) and leaves the file to the full path,
  * which loads every value and quarantines the bad rows with their lines and reasons:
- * - every record was written: the reader rejected none, and the file has one line per
- *   record (a quoted line break or a blank line also sends the file the full way);
+ * - every record was good: the reader rejected none (a record it cannot split, a value
+ *   that does not fit a column it types), and no row broke a rule (such rows are written
+ *   aside, so that one pass tells);
  * - no unique column repeats a value (checked on the Parquet just written).
  * So a decision that does not fit a later row costs only time, never a row.
  */
@@ -54,26 +55,41 @@ export async function ingestCsvFast(
     contract,
     decision.formats?.formats,
     'CAST(NULL AS BIGINT)',
-    { trimTyped: false, nativeDoubles: doubles },
+    { trimTyped: false, nativeDoubles: doubles, okOnly: true },
   );
   const out = join(at.dir, 'fast');
-  const lines = countPhysicalLines(prepared.path);
   let written: number;
   try {
-    written = await copyPartitioned(duck, select, contract, at.snapshotDate, out);
+    written = await copyPartitioned(duck, select, contract, at.snapshotDate, out, {
+      good: '__ok',
+      rejectedTo: REJECTED,
+    });
   } catch {
     // The strict reader refuses some files as a whole (mixed line ends): the full path
     // has the lenient fallback and the plain error.
     await rm(out, { recursive: true, force: true });
     return undefined;
   }
-  const clean =
+  const complete =
     written > 0 &&
-    (await lines) === written + 1 &&
-    (await count(duck, quoteIdent(rejects.table))) === 0 &&
-    !(await repeatsAny(duck, out, uniqueColumns(contract)));
-  if (!clean) {
+    !(await exists(join(out, `__partition=${REJECTED}`))) &&
+    (await count(duck, quoteIdent(rejects.table))) === 0;
+  if (!complete) {
     await rm(out, { recursive: true, force: true });
+    return undefined;
+  }
+  // The store's upload and the engine's look for repeated keys run side by side. On a
+  // repeat (rare) the uploaded files are removed again, before any manifest lists them,
+  // and the full path writes its own.
+  const target = { ...deps, ...at };
+  const [partitions, repeats] = await Promise.all([
+    uploadPartitions(target, contract, out),
+    repeatsAny(duck, out, uniqueColumns(contract)),
+  ]);
+  await rm(out, { recursive: true, force: true });
+  if (repeats) {
+    for (const p of partitions)
+      await deps.store.delete(lakeKeys.curated(at.dataset, p, at.sourceId));
     return undefined;
   }
 
@@ -82,7 +98,6 @@ export async function ingestCsvFast(
     await catalog.putContract(decision.next.contract);
     warnings.push(...decision.next.changes);
   }
-  const partitions = await uploadPartitions({ ...deps, ...at }, contract, out);
   const ignored = ignoredColumns(contract, names);
   return {
     counts: {
@@ -97,6 +112,16 @@ export async function ingestCsvFast(
     },
     sample: [],
   };
+}
+
+/** The partition the fast pass writes bad rows to: seeing it means the file is not clean. */
+const REJECTED = '__rejected';
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -72,7 +72,9 @@ async function tally(duck: DuckDb, from: string, evidence: readonly Evidence[]):
     const gate = `(${v}[2] IN ('/', '-') OR ${v}[3] IN ('/', '-'))`;
     const part = (n: number) =>
       `CASE WHEN ${gate} THEN TRY_CAST(regexp_extract(${v}, ${NUMERIC_DATE}, ${n}) AS INTEGER) END`;
-    return `${v} AS x${i}, ${part(1)} AS a${i}, ${part(2)} AS b${i}`;
+    // Only date evidence reads the parts (each regular expression costs its compilation).
+    const dated = e.code.includes('{a}');
+    return `${v} AS x${i}, ${dated ? part(1) : 'NULL'} AS a${i}, ${dated ? part(2) : 'NULL'} AS b${i}`;
   });
   const codes = evidence.map(
     (e, i) =>

@@ -106,7 +106,7 @@ function jumpsOverRejected(sortedLines: readonly number[]): Jump[] {
   return jumps;
 }
 
-export async function countPhysicalLines(path: string): Promise<number> {
+async function countPhysicalLines(path: string): Promise<number> {
   let breaks = 0;
   let last = -1;
   let bytes = 0;

@@ -125,6 +125,8 @@ export function validationSelect(
     trimTyped?: boolean;
     /** Columns the reader already types as DOUBLE (fast-csv.ts): only checked here. */
     nativeDoubles?: ReadonlySet<string>;
+    /** `__ok` (no problem in the row) instead of the list of problems: cheaper per row. */
+    okOnly?: boolean;
   } = {},
 ): string {
   const { trimTyped = true } = options;
@@ -170,7 +172,7 @@ export function validationSelect(
   return `WITH raw AS (SELECT ${ordinal} AS __ord, ${values.join(', ')} FROM ${from}),
      cast_values AS (SELECT *, ${typed.join(', ')} FROM raw),
      judged AS (SELECT *, ${problems.map((p, j) => `${p} AS p${j}`).join(', ')} FROM cast_values)
-     SELECT __ord, ${problemList(problems.map((_, j) => `p${j}`))} AS __problems, ${outputs.join(', ')}
+     SELECT __ord, ${options.okOnly ? `${okFlag(problems.length)} AS __ok` : `${problemList(problems.map((_, j) => `p${j}`))} AS __problems`}, ${outputs.join(', ')}
      FROM judged`;
 }
 
@@ -240,6 +242,12 @@ function problemOf(
  * list holds only NULLs and DuckDB would type it INTEGER[], and later reads of
  * `p['column']` could not bind.
  */
+function okFlag(problems: number): string {
+  return problems === 0
+    ? 'true'
+    : Array.from({ length: problems }, (_, j) => `p${j} IS NULL`).join(' AND ');
+}
+
 function problemList(problems: string[]): string {
   const type = 'STRUCT("column" VARCHAR, "kind" VARCHAR)[]';
   if (problems.length === 0) return `CAST([] AS ${type})`;

@@ -43,9 +43,10 @@ export async function writeCurated(
 }
 
 /**
- * The good rows of `select` (which has `__problems` and the contract's columns) as Parquet
- * under `out/__partition=<value>/part0.parquet`, in one parallel pass. Returns the number
- * of rows written.
+ * The good rows of `select` (the contract's columns, and `good` on each row) as Parquet
+ * under `out/__partition=<value>/part0.parquet`, in one parallel pass. With `rejectedTo`,
+ * the other rows are written too, under that partition value (to learn whether there were
+ * any without a second pass). Returns the number of rows written.
  */
 export async function copyPartitioned(
   duck: DuckDb,
@@ -53,11 +54,17 @@ export async function copyPartitioned(
   contract: Contract,
   snapshotDate: string,
   out: string,
+  options: { good?: string; rejectedTo?: string } = {},
 ): Promise<number> {
+  const { good = 'len(__problems) = 0', rejectedTo } = options;
   const { value } = partitionExpression(contract, snapshotDate);
   const columns = contract.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const partition =
+    rejectedTo === undefined
+      ? `${value} AS __partition FROM (${select}) WHERE ${good}`
+      : `CASE WHEN ${good} THEN ${value} ELSE ${quoteLiteral(rejectedTo)} END AS __partition FROM (${select})`;
   const [result] = await duck.all(
-    `COPY (SELECT ${columns}, ${value} AS __partition FROM (${select}) WHERE len(__problems) = 0)
+    `COPY (SELECT ${columns}, ${partition})
        TO ${quoteLiteral(out)} (FORMAT parquet, PARTITION_BY (__partition), FILENAME_PATTERN 'part', OVERWRITE true)`,
   );
   return Number(Object.values(result ?? {})[0] ?? 0);
