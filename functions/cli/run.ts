@@ -12,16 +12,7 @@ export async function runCommand(options: {
   to: string;
 }): Promise<number> {
   const progress = consoleProgress();
-  const recipients = options.to
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const local = {
-    lake: options.lake,
-    recipients,
-    ...(options.outbox ? { outbox: options.outbox } : {}),
-  };
-  return withLocalRuntime(local, progress, async (runtime) => {
+  return withLocalRuntime(localOptions(options), progress, async (runtime) => {
     if ((await runtime.catalog.listDatasets()).length === 0) {
       progress.error(
         `The lake ${runtime.store.url('')} holds no dataset yet: run \`insights ingest FILE... --lake ${options.lake}\` first.`,
@@ -31,6 +22,19 @@ export async function runCommand(options: {
     process.stdout.write((await runWorkflow(runtime, options.runId, 'cli', progress)) + '\n');
     return 0;
   });
+}
+
+/** The local runtime for `--lake`, `--outbox` and the comma-separated `--to`. */
+export function localOptions(options: { lake: string; outbox?: string; to: string }) {
+  const recipients = options.to
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    lake: options.lake,
+    recipients,
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+  };
 }
 
 /** Runs the workflow with progress, and returns the path of the report it wrote. */

@@ -6,7 +6,7 @@ import { ConfigError } from '#platform/errors.ts';
 import type { LocalRuntime } from '#platform/local/runtime.ts';
 import { ingestFile } from './ingest-files.ts';
 import { consoleProgress, type Progress } from './progress.ts';
-import { runWorkflow } from './run.ts';
+import { localOptions, runWorkflow } from './run.ts';
 import { placeFile, WatchSchedule, type SeenFile } from './watch-schedule.ts';
 import { scanFolder } from './watch-scan.ts';
 import { withLocalRuntime } from './with-runtime.ts';
@@ -39,15 +39,7 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
     progress.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
-  const recipients = options.to
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const local = {
-    lake: options.lake,
-    recipients,
-    ...(options.outbox && { outbox: options.outbox }),
-  };
+  const local = localOptions(options);
   const stop = new AbortController();
   const onSignal = (signal: string) => {
     progress.info(`${signal}: stopping after the file in progress (again to stop at once)`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '#demo/generate.ts';
 import { DATASET_ORDER, type DatasetName } from '#demo/schema.ts';
-import type { IngestResult } from '#ingest/ingest.ts';
+import { ingestObject, type IngestResult } from '#ingest/ingest.ts';
 import { accounting, testLake, type TestLake } from './lake.ts';
 
 /**
@@ -12,28 +12,25 @@ describe('the demo data', () => {
   const demo = generateDemo();
   let lake: TestLake;
   const results = new Map<DatasetName, IngestResult>();
+  /** Ingests the demo file already in the lake (no new upload). */
+  const ingestDemoFile = (dataset: DatasetName) =>
+    ingestObject(
+      {
+        store: lake.store,
+        catalog: lake.catalog,
+        duck: lake.duck,
+        clock: lake.clock,
+        workDir: lake.workDir,
+      },
+      { key: `incoming/${dataset}/${dataset}.csv` },
+    );
 
   beforeAll(async () => {
     lake = await testLake();
     for (const dataset of DATASET_ORDER) {
       await lake.store.put(`incoming/${dataset}/${dataset}.csv`, demo.csv[dataset]);
     }
-    const { ingestObject } = await import('#ingest/ingest.ts');
-    for (const dataset of DATASET_ORDER) {
-      results.set(
-        dataset,
-        await ingestObject(
-          {
-            store: lake.store,
-            catalog: lake.catalog,
-            duck: lake.duck,
-            clock: lake.clock,
-            workDir: lake.workDir,
-          },
-          { key: `incoming/${dataset}/${dataset}.csv` },
-        ),
-      );
-    }
+    for (const dataset of DATASET_ORDER) results.set(dataset, await ingestDemoFile(dataset));
   });
   afterAll(() => lake.close());
 
@@ -114,20 +111,10 @@ describe('the demo data', () => {
   it('re-ingesting every demo file twice more, a day later, leaves every object unchanged', async () => {
     const before = await lake.snapshot();
     expect(Object.keys(before).length).toBeGreaterThan(20);
-    const { ingestObject } = await import('#ingest/ingest.ts');
     for (const day of ['2025-01-16T09:00:00.000Z', '2025-01-17T09:00:00.000Z']) {
       lake.clock.set(day);
       for (const dataset of DATASET_ORDER) {
-        const again = await ingestObject(
-          {
-            store: lake.store,
-            catalog: lake.catalog,
-            duck: lake.duck,
-            clock: lake.clock,
-            workDir: lake.workDir,
-          },
-          { key: `incoming/${dataset}/${dataset}.csv` },
-        );
+        const again = await ingestDemoFile(dataset);
         expect(again.manifest).toEqual(results.get(dataset)!.manifest);
       }
     }
