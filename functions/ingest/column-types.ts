@@ -235,6 +235,8 @@ export interface ColumnProfile {
   rows: number;
   filled: number;
   distinct: number;
+  /** The least value read as a number (undefined when none is). */
+  min?: number;
   integer: number;
   double: number;
   leading_zero: number;

@@ -4,6 +4,7 @@ import type { ColumnContract, ColumnRole, Contract, DatasetKind } from '#platfor
 import {
   DEFAULT_FORMAT,
   inferType,
+  parseDouble,
   SHAPE_COUNTS,
   shapeOf,
   type ColumnProfile,
@@ -42,6 +43,14 @@ const PII_SHARE = 0.9;
 const LIFECYCLE_TIME =
   /(^|_)(signup|signed|sign_up|registered|registration|joined|join|birth|birthday|born|dob|launch|launched|release|released|founded|opened|onboarded|onboarding|since)(_|$)/;
 
+/** Columns that hold a person's name: pii, masked in reports (not `company_name`). */
+const PERSON_NAME =
+  /^((first|last|full|given|family|middle|maiden|sur|fore|nick)_?name|name_(first|last|full))$|(^|_)(customer|contact|person|user|owner|employee|patient|client|buyer|seller|recipient|holder|member|guest|passenger|student)_?name$/;
+
+/** Whole-number measures that count things: never negative unless a person says so. */
+const COUNT_NAME =
+  /(^|_)(quantity|quantities|qty|units|unit_count|count|items|item_count|pieces|seats|visits|clicks|views|orders|sessions)(_|$)/;
+
 const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
 
 /** Profiles the source with one aggregate query, then decides types, roles and kind. */
@@ -65,7 +74,11 @@ async function profile(
   const groups = await duck.all(
     `SELECT ${shapes.join(', ')}, count(*) AS n FROM ${vals} GROUP BY ALL`,
   );
-  const counts = columns.map((i) => [`count(v${i}) AS f${i}`, `count(DISTINCT v${i}) AS d${i}`]);
+  const counts = columns.map((i) => [
+    `count(v${i}) AS f${i}`,
+    `count(DISTINCT v${i}) AS d${i}`,
+    `min(${parseDouble(`v${i}`, formats[i])}) AS m${i}`,
+  ]);
   const [totals] = await duck.all(
     `SELECT count(*) AS "rows", ${counts.flat().join(', ')} FROM ${vals}`,
   );
@@ -74,6 +87,7 @@ async function profile(
       rows: Number(totals?.['rows'] ?? 0),
       filled: Number(totals?.[`f${i}`] ?? 0),
       distinct: Number(totals?.[`d${i}`] ?? 0),
+      ...(typeof totals?.[`m${i}`] === 'number' ? { min: totals[`m${i}`] as number } : {}),
       integer: 0,
       double: 0,
       leading_zero: 0,
@@ -142,17 +156,23 @@ function decideColumn(name: string, p: ColumnProfile, input: InferInput): Column
   else if (type === 'integer' || type === 'double') role = 'measure';
   else if (p.filled > 0 && (p.email / p.filled >= PII_SHARE || p.phone / p.filled >= PII_SHARE))
     role = 'pii';
+  else if (type === 'string' && PERSON_NAME.test(name)) role = 'pii';
   else if (isDimension) role = 'dimension';
   else role = 'text';
   // Keys and times are required; any other column may be empty in a later file even when
   // the first file filled it (a person tightens the contract if they want more).
   const required = role === 'id' || role === 'time' || role === 'foreign_key';
   const format = contractFormat(input.formats?.get(name) ?? DEFAULT_FORMAT, type);
+  // A count never below zero in the first file: a negative one later is a mistake to look
+  // at (quarantined, saying so), not a return to add up silently. Amounts may be negative.
+  const counts = role === 'measure' && type === 'integer' && COUNT_NAME.test(name);
+  const nonNegative = counts && p.min !== undefined && p.min >= 0;
   return {
     name,
     type,
     role,
     nullable: !required,
+    ...(nonNegative ? { checks: { min: 0 } } : {}),
     ...(format ? { format } : {}),
     ...(role === 'foreign_key' ? { references } : {}),
   };

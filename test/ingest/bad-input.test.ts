@@ -196,7 +196,10 @@ const CORPUS: Expected[] = [
     // amounts are curated as they are (a contract with `checks.min: 0` rejects them).
     file: 'negative-quantity.csv',
     rowsRead: 3,
-    rejected: {},
+    rejected: {
+      2: [['quantity', 'below the minimum 0: "-1"']],
+      3: [['quantity', 'below the minimum 0: "-2"']],
+    },
   },
   {
     // Text columns keep `=1+1`, `+cmd|...`, `@SUM(...)` exactly as written (the CSV export
@@ -439,17 +442,18 @@ describe('bad inputs', () => {
     );
   });
 
-  it('curates negative quantities and amounts as numbers', async () => {
+  it('quarantines negative counts, and curates negative amounts as numbers', async () => {
+    // The orders contract, inferred from good.csv, says quantity (a count, never negative
+    // there) has a minimum of 0; an amount may be negative (a refund).
+    const contract = await lake.catalog.getContract(datasetOf('negative-quantity.csv'));
+    expect(contract?.columns.find((c) => c.name === 'quantity')?.checks).toEqual({ min: 0 });
+    expect(contract?.columns.find((c) => c.name === 'amount')?.checks).toBeUndefined();
     const rows = await lake.curated(
       datasetOf('negative-quantity.csv'),
       'order_id, quantity, amount',
       `WHERE order_id LIKE 'G%' ORDER BY order_id`,
     );
-    expect(rows).toEqual([
-      { order_id: 'G001', quantity: -1, amount: 10 },
-      { order_id: 'G002', quantity: -2, amount: -5.5 },
-      { order_id: 'G003', quantity: 1, amount: 3 },
-    ]);
+    expect(rows).toEqual([{ order_id: 'G003', quantity: 1, amount: 3 }]);
   });
 
   it('keeps a 100,000-character value whole, in the curated data and in the quarantine', async () => {

@@ -58,7 +58,8 @@ describe('a clean CSV on first sight', () => {
         { name: 'customer_email', type: 'string', role: 'pii', nullable: true },
         { name: 'phone', type: 'string', role: 'pii', nullable: true },
         { name: 'amount', type: 'double', role: 'measure', nullable: true },
-        { name: 'units', type: 'integer', role: 'measure', nullable: true },
+        // A count, never negative here: a minimum of 0 from now on.
+        { name: 'units', type: 'integer', role: 'measure', nullable: true, checks: { min: 0 } },
         { name: 'is_gift', type: 'boolean', role: 'dimension', nullable: true },
         { name: 'region', type: 'string', role: 'dimension', nullable: true },
         { name: 'note', type: 'string', role: 'text', nullable: true },

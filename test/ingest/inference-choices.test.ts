@@ -62,3 +62,23 @@ describe('contract inference on first sight', () => {
     });
   });
 });
+
+describe('person names', () => {
+  const lake = useTestLake();
+
+  it('are pii by their column names; company and product names are not', async () => {
+    await lake.ingest(
+      'incoming/contacts/a.csv',
+      'contact_id,first_name,last_name,customer_name,company_name,product_name\nK1,Ada,Lovelace,Ada Lovelace,Analytical Ltd,Engine\nK2,Alan,Turing,Alan Turing,Bletchley plc,Bombe\n',
+    );
+    const contract = await lake.catalog.getContract('contacts');
+    expect(Object.fromEntries(contract!.columns.map((c) => [c.name, c.role]))).toEqual({
+      contact_id: 'id',
+      first_name: 'pii',
+      last_name: 'pii',
+      customer_name: 'pii',
+      company_name: 'text',
+      product_name: 'text',
+    });
+  });
+});
