@@ -78,26 +78,31 @@ export async function uploadPartitions(
 ): Promise<string[]> {
   const { store, dataset, sourceId } = target;
   const name = contract.partition === 'snapshot' ? 'snapshot' : 'month';
-  const partitions: string[] = [];
-  const folders = await readdir(out).catch(() => [] as string[]);
-  for (const folder of folders.sort()) {
-    const at = decodeURIComponent(folder.slice(folder.indexOf('=') + 1));
-    const partition = `${name}=${at}`;
-    const files = (await readdir(join(out, folder))).filter((f) => f.endsWith('.parquet'));
+  const folders = (await readdir(out).catch(() => [] as string[])).sort();
+  const partitions = folders.map(
+    (folder) => `${name}=${decodeURIComponent(folder.slice(folder.indexOf('=') + 1))}`,
+  );
+  const upload = async (i: number) => {
+    const files = (await readdir(join(out, folders[i]!))).filter((f) => f.endsWith('.parquet'));
     if (files.length !== 1) {
       throw new Error(
-        `Expected one Parquet file for ${partition}, the engine wrote ${files.length}`,
+        `Expected one Parquet file for ${partitions[i]}, the engine wrote ${files.length}`,
       );
     }
     await store.upload(
-      join(out, folder, files[0]!),
-      lakeKeys.curated(dataset, partition, sourceId),
+      join(out, folders[i]!, files[0]!),
+      lakeKeys.curated(dataset, partitions[i]!, sourceId),
       'application/vnd.apache.parquet',
     );
-    partitions.push(partition);
+  };
+  // A few at a time: to S3 each upload is mostly waiting for the network.
+  for (let i = 0; i < folders.length; i += UPLOADS_AT_ONCE) {
+    await Promise.all(folders.slice(i, i + UPLOADS_AT_ONCE).map((_, j) => upload(i + j)));
   }
   return partitions;
 }
+
+const UPLOADS_AT_ONCE = 8;
 
 function partitionExpression(
   contract: Contract,

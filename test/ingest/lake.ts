@@ -50,7 +50,11 @@ export interface QuarantineLine {
   reasons: { column: string; reason: string }[];
 }
 
-export async function testLake(): Promise<TestLake> {
+/**
+ * `fastPathFromBytes`: from which size CSV files try ingest's fast path (ingest.ts); the
+ * tests' files are small, so by default every CSV tries it, as big files do.
+ */
+export async function testLake(options: { fastPathFromBytes?: number } = {}): Promise<TestLake> {
   const root = await mkdtemp(join(tmpdir(), 'ingest-lake-'));
   const workDir = await mkdtemp(join(tmpdir(), 'ingest-work-'));
   const store = fsBlobStore(root);
@@ -60,7 +64,7 @@ export async function testLake(): Promise<TestLake> {
   const ingest = async (key: string, body: string | Uint8Array, dataset?: string) => {
     await store.put(key, body);
     return ingestObject(
-      { store, catalog, duck, clock, workDir },
+      { store, catalog, duck, clock, workDir, fastPathFromBytes: options.fastPathFromBytes ?? 0 },
       { key, ...(dataset ? { dataset } : {}) },
     );
   };
