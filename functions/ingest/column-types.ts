@@ -43,21 +43,31 @@ const PHONE = `'\\+?[(]?[0-9][0-9 ().-]{5,18}[0-9]'`;
 
 /** Day-first or month-first numeric dates, by the file's order. */
 const NUMERIC_DATES: Record<ReadFormat['dateOrder'], string[]> = {
-  MDY: ['%m/%d/%Y', '%m-%d-%Y', '%m/%d/%y'],
-  DMY: ['%d/%m/%Y', '%d-%m-%Y', '%d/%m/%y'],
+  MDY: withShortYears(['%m/%d/%Y', '%m-%d-%Y']),
+  DMY: withShortYears(['%d/%m/%Y', '%d-%m-%Y']),
 };
 /** Forms with one reading: `2024/01/31`, dotted dates (day first by convention), month names. */
 const NAMED_DATES = [
   '%Y/%m/%d',
-  '%d.%m.%Y',
-  '%d.%m.%y',
-  '%d %b %Y',
-  '%d %B %Y',
-  '%b %d, %Y',
-  '%B %d, %Y',
-  '%b %d %Y',
-  '%d-%b-%Y',
+  '%Y-%m-%d',
+  ...withShortYears([
+    '%d.%m.%Y',
+    '%d %b %Y',
+    '%d %B %Y',
+    '%b %d, %Y',
+    '%B %d, %Y',
+    '%b %d %Y',
+    '%d-%b-%Y',
+  ]),
 ];
+
+/**
+ * Each form with a two-digit year (`%y`: 24 is 2024, 70 is 1970) tried before the same
+ * form with a full year: DuckDB's `%Y` takes `24` as the year 24.
+ */
+function withShortYears(forms: string[]): string[] {
+  return forms.flatMap((f) => [f.replace('%Y', '%y'), f]);
+}
 const TIMES_OF_DAY = [' %H:%M:%S', ' %H:%M', ' %I:%M %p', ' %I:%M:%S %p'];
 
 const formats = (list: string[]) => `[${list.map((f) => quoteLiteral(f)).join(', ')}]`;

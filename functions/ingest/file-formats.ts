@@ -135,12 +135,15 @@ export async function detectFormats(
                   WHEN {a} IS NOT NULL THEN 'numeric' END`,
     })),
   ]);
-  // Point evidence (`12.50`) only matters where there is comma evidence: rarely looked for.
-  const withComma = numeric.filter((c) => found.get(c.name)?.has('comma'));
+  // Point evidence (`12.50`) only matters where there is comma evidence, or where earlier
+  // files wrote a comma: rarely looked for.
+  const inDoubt = numeric.filter(
+    (c) => found.get(c.name)?.has('comma') || c.format?.decimal === ',',
+  );
   const points = await tally(
     duck,
     from,
-    withComma.map((column) => ({
+    inDoubt.map((column) => ({
       column,
       code: `CASE WHEN contains({v}, '.') AND regexp_full_match({v}, ${POINT_DECIMAL}) THEN 'point' END`,
     })),
@@ -152,17 +155,24 @@ export async function detectFormats(
   const result: FileFormats = { formats: new Map(), warnings: [], settled: new Map() };
   for (const c of columns) result.formats.set(c.name, { ...DEFAULT_FORMAT, ...c.format });
 
-  for (const c of withComma) {
-    // A column where every decimal-looking value uses a comma: a decimal comma file.
-    if (rows(points, c.name, 'point') > 0 && c.format?.decimal !== ',') continue;
-    result.formats.set(c.name, { ...result.formats.get(c.name)!, decimal: ',' });
-    if (c.format?.decimal !== ',') {
-      result.warnings.push({
-        column: c.name,
-        about: 'number',
-        text: `${c.name}: numbers read with a decimal comma (the file has ${example(found, c.name, 'comma')})`,
-      });
-    }
+  for (const c of inDoubt) {
+    const comma = rows(found, c.name, 'comma');
+    const point = rows(points, c.name, 'point');
+    const wasComma = c.format?.decimal === ',';
+    // Comma evidence and none of a point: a decimal comma file. Point evidence and none of
+    // a comma: a decimal point, whatever earlier files wrote. Both: as before (the values
+    // that do not fit are quarantined).
+    const decimal = comma > 0 && point === 0 ? ',' : point > 0 && comma === 0 ? '.' : undefined;
+    if (decimal === undefined || (decimal === ',') === wasComma) continue;
+    result.formats.set(c.name, { ...result.formats.get(c.name)!, decimal });
+    result.warnings.push({
+      column: c.name,
+      about: 'number',
+      text:
+        decimal === ','
+          ? `${c.name}: numbers read with a decimal comma (the file has ${example(found, c.name, 'comma')})`
+          : `${c.name}: numbers read with a decimal point (the file has ${example(points, c.name, 'point')}), although earlier files wrote a decimal comma`,
+    });
   }
 
   for (const c of dated) {

@@ -15,7 +15,7 @@ import {
 import { ignoredColumns, ingestCsvFast } from './fast-csv.ts';
 import { countRejections, writeManifest, type FileContext, type Outcome } from './manifest.ts';
 import { loadSource, prepareSource, type Source } from './read-source.ts';
-import { manifestsOfKey, removeSuperseded } from './replace-versions.ts';
+import { manifestsOfKey, removeSuperseded, removeUnlisted } from './replace-versions.ts';
 import { datasetFromKey, sha256OfFile, sourceIdOf } from './source-id.ts';
 import { missingRequiredColumn, rejectAll, validateRows, type Checked } from './validate.ts';
 import { writeCurated, type OutputTarget } from './write-curated.ts';
@@ -90,7 +90,12 @@ export async function ingestObject(
     // The manifest is written last: if this very version has one, its outputs are complete
     // and a re-delivery changes nothing in the lake.
     const done = earlier.find((m) => m.sourceId === sourceId);
-    if (done) return { manifest: done, rejectedSample: await quarantineSample(store, done) };
+    if (done) {
+      // An earlier run may have stopped after the manifest, before the old versions' rows
+      // were removed: finish that.
+      await removeSuperseded(store, done, earlier);
+      return { manifest: done, rejectedSample: await quarantineSample(store, done) };
+    }
     const rawPath = await store.download(key, join(dir, 'raw'));
     // Hashed while the engine works (JavaScript's thread is idle then), unless the store
     // hashed the bytes already.
@@ -114,6 +119,9 @@ export async function ingestObject(
       ...outcome.counts,
       ingestedAt,
     };
+    // A run of this version that stopped before its manifest may have left files this run
+    // did not write (another day's snapshot): they go before the manifest makes it count.
+    await removeUnlisted(store, manifest);
     await writeManifest(store, manifest);
     await removeSuperseded(store, manifest, earlier);
     return { manifest, rejectedSample: outcome.sample };

@@ -40,3 +40,14 @@ function ownedKeys(m: Manifest): string[] {
   if (m.rowsQuarantined > 0) keys.push(lakeKeys.quarantine(m.dataset, m.sourceId));
   return keys;
 }
+
+/**
+ * Removes the curated files of this source id that its manifest does not list: what an
+ * interrupted earlier run of the same version wrote and this run did not rewrite.
+ */
+export async function removeUnlisted(store: BlobStore, manifest: Manifest): Promise<void> {
+  const listed = new Set(ownedKeys(manifest));
+  for (const key of await store.listKeys(`curated/${manifest.dataset}/`)) {
+    if (key.endsWith(`/${manifest.sourceId}.parquet`) && !listed.has(key)) await store.delete(key);
+  }
+}

@@ -177,8 +177,9 @@ export function validationSelect(
 }
 
 /**
- * A value repeated in a unique column (the primary key, `checks.unique`): every row after
- * the first with it is rejected, unless that column already has a problem in the row.
+ * A value repeated in a unique column (the primary key, `checks.unique`): among the rows
+ * with no other problem, every one after the first with it is rejected (a row quarantined
+ * anyway does not keep a later one out of the lake).
  */
 async function markRepeats(duck: DuckDb, checked: string, column: string): Promise<void> {
   const col = quoteIdent(column);
@@ -188,7 +189,7 @@ async function markRepeats(duck: DuckDb, checked: string, column: string): Promi
       WHERE __ord IN (
         SELECT __ord FROM (
           SELECT __ord, row_number() OVER (PARTITION BY ${col} ORDER BY __ord) AS n
-            FROM ${quoteIdent(checked)} WHERE ${col} IS NOT NULL)
+            FROM ${quoteIdent(checked)} WHERE ${col} IS NOT NULL AND len(__problems) = 0)
          WHERE n > 1)
         AND len(list_filter(__problems, p -> p['column'] = ${quoteLiteral(column)})) = 0`,
   );
@@ -237,17 +238,18 @@ function problemOf(
   return `CASE ${rules.join(' ')} END`;
 }
 
-/**
- * The row's problems, typed: where no column can fail (one optional text column), the
- * list holds only NULLs and DuckDB would type it INTEGER[], and later reads of
- * `p['column']` could not bind.
- */
+/** True when none of the row's `p0`, `p1`, ... problems is set. */
 function okFlag(problems: number): string {
   return problems === 0
     ? 'true'
     : Array.from({ length: problems }, (_, j) => `p${j} IS NULL`).join(' AND ');
 }
 
+/**
+ * The row's problems, typed: where no column can fail (one optional text column), the
+ * list holds only NULLs and DuckDB would type it INTEGER[], and later reads of
+ * `p['column']` could not bind.
+ */
 function problemList(problems: string[]): string {
   const type = 'STRUCT("column" VARCHAR, "kind" VARCHAR)[]';
   if (problems.length === 0) return `CAST([] AS ${type})`;

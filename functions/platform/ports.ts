@@ -32,6 +32,8 @@ export interface BlobStore {
   upload(localPath: string, key: string, contentType?: string): Promise<BlobInfo>;
   /** Every object whose key starts with `prefix`, sorted by key. */
   list(prefix: string): Promise<BlobInfo[]>;
+  /** The keys `list` would give, without their ETags (which the local lake must compute). */
+  listKeys(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
 }
 

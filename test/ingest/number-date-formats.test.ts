@@ -183,4 +183,39 @@ describe('numbers and dates as people write them', () => {
       { id: 'C2', qty: 1000, price: 1000.5, channel: 'web' },
     ]);
   });
+
+  it('a dataset that wrote decimal commas can later send decimal points', async () => {
+    await lake.ingest('incoming/eu/a.csv', 'id;amount\nE1;12,50\nE2;3,25\n');
+    expect(
+      (await lake.catalog.getContract('eu'))?.columns.find((c) => c.name === 'amount')?.format,
+    ).toEqual({ decimal: ',' });
+    const { manifest } = await lake.ingest(
+      'incoming/eu/b.csv',
+      'id,amount\nU1,12.50\nU2,1.500\nU3,0.125\n',
+    );
+    expect(manifest).toMatchObject({ rowsCurated: 3, rowsQuarantined: 0 });
+    expect(manifest.warnings).toEqual([
+      'amount: numbers read with a decimal point (the file has "12.50"), although earlier files wrote a decimal comma',
+    ]);
+    expect(await lake.curated('eu', 'id, amount', "WHERE id LIKE 'U%' ORDER BY id")).toEqual([
+      { id: 'U1', amount: 12.5 },
+      { id: 'U2', amount: 1.5 },
+      { id: 'U3', amount: 0.125 },
+    ]);
+  });
+
+  it('two-digit years are this century or the last, never the year 24', async () => {
+    const { manifest } = await lake.ingest(
+      'incoming/short_years/a.csv',
+      'id,day\nY1,03/04/24\nY2,12/31/99\nY3,7 Jan 24\n',
+    );
+    expect(manifest).toMatchObject({ rowsCurated: 3, rowsQuarantined: 0 });
+    expect(
+      await lake.curated('short_years', 'id, CAST(day AS VARCHAR) AS d', 'ORDER BY id'),
+    ).toEqual([
+      { id: 'Y1', d: '2024-03-04' },
+      { id: 'Y2', d: '1999-12-31' },
+      { id: 'Y3', d: '2024-01-07' },
+    ]);
+  });
 });

@@ -121,6 +121,9 @@ export function s3BlobStore(
       } while (token);
       return objects.sort((a, b) => a.key.localeCompare(b.key));
     },
+    async listKeys(prefix) {
+      return (await this.list(prefix)).map((o) => o.key);
+    },
     async delete(key) {
       await retried('DeleteObject', key, () =>
         s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),

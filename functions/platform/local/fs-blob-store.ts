@@ -82,6 +82,19 @@ export function fsBlobStore(root: string): BlobStore {
     return (await info(key))!;
   };
 
+  const listKeys = async (prefix: string): Promise<string[]> => {
+    // Walk only the folder the prefix names, not the whole lake.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
+    const files = await walk(pathOf(folder, true));
+    return (
+      files
+        .map((file) => relative(base, file).split(sep).join('/'))
+        // A file put in the folder by other means under a name no key may have is not listed.
+        .filter((key) => key.startsWith(prefix) && !key.endsWith('.tmp') && !lakeKeyProblem(key))
+        .sort()
+    );
+  };
+
   return {
     url: (key) => pathOf(key, true),
     head: info,
@@ -106,17 +119,10 @@ export function fsBlobStore(root: string): BlobStore {
     },
     upload: (localPath, key) => writeAtomically(key, (tmp) => copyFile(localPath, tmp)),
     list: async (prefix) => {
-      // Walk only the folder the prefix names, not the whole lake.
-      const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
-      const files = await walk(pathOf(folder, true));
-      const keys = files
-        .map((file) => relative(base, file).split(sep).join('/'))
-        // A file put in the folder by other means under a name no key may have is not listed.
-        .filter((key) => key.startsWith(prefix) && !key.endsWith('.tmp') && !lakeKeyProblem(key))
-        .sort();
-      const infos = await Promise.all(keys.map(info));
+      const infos = await Promise.all((await listKeys(prefix)).map(info));
       return infos.filter((i): i is BlobInfo => i !== undefined);
     },
+    listKeys,
     delete: async (key) => {
       await rm(pathOf(key), { force: true });
     },
