@@ -1,3 +1,5 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import { nameColumns } from './column-names.ts';
@@ -83,24 +85,32 @@ export async function readCsv(
   if ('fileError' in layout) return layout;
   const { delimiter, header: rawNames } = layout;
   const rejects = { table: scratch('rejects'), scan: scratch('scans') };
-  const load = (strict: boolean) =>
+  let read = path;
+  const warnings: string[] = [];
+  const load = () =>
     duck.run(
-      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM ${csvReader(path, layout, { strict, rejects })}`,
+      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM ${csvReader(read, layout, { strict: true, rejects })}`,
     );
+  const failure = (error: unknown) =>
+    (error as Error).message.split('\n')[0]!.replaceAll(read, key).replaceAll(path, key);
   try {
-    await load(true);
+    await load();
   } catch (error) {
     // Mixed line ends (a header written with \n above rows with \r\n, as when files are
-    // concatenated) stop the strict parser as a whole; the lenient one reads them. Any
-    // other failure is the file's, said plainly.
-    const message = (error as Error).message.split('\n')[0]!.replaceAll(path, key);
-    if (!/invalid state/i.test(message))
-      return { fileError: `${key} could not be read as CSV: ${message}` };
+    // concatenated) stop the strict parser as a whole. Its lenient mode would read them but
+    // cut or pad records without a word; so the line ends are made alike in a copy (each
+    // line stays a line: line numbers hold) and the strict parser reads that. Any other
+    // failure is the file's, said plainly.
+    if (!/invalid state/i.test(failure(error))) {
+      return { fileError: `${key} could not be read as CSV: ${failure(error)}` };
+    }
+    read = `${path}.lf`;
+    await crlfToLf(path, read);
+    warnings.push('line ends were mixed (\\n and \\r\\n): read with every \\r\\n as \\n');
     try {
-      await load(false);
+      await load();
     } catch (again) {
-      const reason = (again as Error).message.split('\n')[0]!.replaceAll(path, key);
-      return { fileError: `${key} could not be read as CSV: ${reason}` };
+      return { fileError: `${key} could not be read as CSV: ${failure(again)}` };
     }
   }
   const [{ rows }] = (await duck.all(`SELECT count(*) AS rows FROM ${quoteIdent(table)}`)) as [
@@ -128,9 +138,10 @@ export async function readCsv(
       ...named,
       rows,
       unreadable,
+      ...(warnings.length ? { warnings } : {}),
       lines: () =>
         (map ??= csvLineMap(
-          path,
+          read,
           delimiter,
           rows,
           unreadable.map((u) => u.readerLine),
@@ -195,4 +206,23 @@ function unreadableRecord(
 
 function stripNewline(value: unknown): string | null {
   return typeof value === 'string' ? value.replace(/^[\r\n]+|[\r\n]+$/g, '') : null;
+}
+
+/** A copy of the file with each `\r\n` as `\n` (a lone `\r` is left alone), streamed. */
+async function crlfToLf(from: string, to: string): Promise<void> {
+  let pendingCr = false;
+  await pipeline(
+    createReadStream(from, { highWaterMark: 1 << 20 }),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        let text = chunk.toString('latin1');
+        if (pendingCr) text = '\r' + text;
+        pendingCr = text.endsWith('\r');
+        if (pendingCr) text = text.slice(0, -1);
+        yield Buffer.from(text.replaceAll('\r\n', '\n'), 'latin1');
+      }
+      if (pendingCr) yield Buffer.from('\r', 'latin1');
+    },
+    createWriteStream(to),
+  );
 }

@@ -54,6 +54,22 @@ describe('file formats', () => {
     ]);
   });
 
+  it('mixed line ends: a record with a field too many is quarantined, not cut', async () => {
+    const csv =
+      'id,day,amount\n' +
+      ['C1,2024-01-01,1', 'C2,2024-01-02,2,9', '"C3"x,2024-01-03,3'].join('\r\n') +
+      '\r\n';
+    const { manifest, rejectedSample } = await lake.ingest('incoming/mixed/c.csv', csv);
+    expect(manifest).toMatchObject({ rowsRead: 3, rowsCurated: 1, rowsQuarantined: 2 });
+    expect(manifest.warnings).toEqual([
+      'line ends were mixed (\\n and \\r\\n): read with every \\r\\n as \\n',
+    ]);
+    expect(rejectedSample.map((r) => [r.line, r.reason.split(':')[0]])).toEqual([
+      [3, 'too many fields'],
+      [4, 'badly quoted value'],
+    ]);
+  });
+
   it('JSON Lines: the line a bad record stands on, blank lines counted', async () => {
     const jsonl = ['', '{"k":"A1","v":1}', '', '{"k":"A2","v":"x"}', '{"k":"A3","v":3}', ''].join(
       '\n',
