@@ -3,7 +3,7 @@
  * against the floor, DuckDB's own `COPY (SELECT * FROM read_csv(...)) TO ... (FORMAT
  * parquet, PARTITION_BY (month))` of the same file, measured in the same run: throughput
  * (MB/s of CSV) and peak RSS, median of several runs, each run in its own process.
- * Sizes: `BENCH_ROWS=1000000,10000000` (default), runs: `BENCH_RUNS=3`.
+ * Sizes: `BENCH_ROWS=1000000,10000000` (default), runs: `BENCH_RUNS=5` (default).
  * Writes bench/results/ingest.json and prints a summary.
  */
 import { execFile } from 'node:child_process';
@@ -15,7 +15,7 @@ import { openDuckDb } from '#platform/duckdb/duckdb.ts';
 import { writeTransactionsCsv } from './ingest-data.ts';
 
 const SIZES = (process.env['BENCH_ROWS'] ?? '1000000,10000000').split(',').map(Number);
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const run = promisify(execFile);
 
 interface Measure {
