@@ -38,7 +38,10 @@ program
   .description(
     'Validate files and add them to the lake: curated Parquet, quarantined rows with reasons, a manifest per file. The dataset is the file name without extensions, or its folder when the name is only a date or number.',
   )
-  .argument('<files...>', 'CSV files to ingest')
+  .argument(
+    '<files...>',
+    'files to ingest: CSV, TSV, JSON Lines, JSON, Parquet, or the gzip of each',
+  )
   .requiredOption('--lake <dir>', 'the lake folder')
   .option('--dataset <name>', 'dataset for all the files (default: from each file name)')
   .option(
