@@ -7,6 +7,7 @@ import { readSource } from '#ingest/read-source.ts';
 import { datasetFromKey } from '#ingest/source-id.ts';
 import { parseConfigContract } from '#platform/contracts.ts';
 import { openDuckDb } from '#platform/duckdb/duckdb.ts';
+import { quoteIdent } from '#query/sql.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
 import { configContractKey, inferredContractKey, lakeCatalog } from '#platform/lake-catalog.ts';
 import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
@@ -89,7 +90,7 @@ export async function contractInfer(
     if (source.headerError) throw new Error(source.headerError);
     const inferred = await inferContract(duck, {
       dataset,
-      table: source.table,
+      from: quoteIdent(source.table),
       names: source.names,
       primaryKeys: new Map(),
     });

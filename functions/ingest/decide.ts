@@ -94,7 +94,6 @@ async function contractFor(
   const infer = async () =>
     inferContract(ports.duck, {
       dataset,
-      table: from,
       from,
       names: [...names],
       primaryKeys: await primaryKeys(ports.catalog, dataset),

@@ -15,10 +15,8 @@ import { trimmed } from './validate.ts';
 
 export interface InferInput {
   dataset: string;
-  /** The source table: text columns `c0`, `c1`, ... */
-  table: string;
-  /** SQL to read the rows from instead of the whole table (a sample of it). */
-  from?: string;
+  /** SQL for the rows, text columns `c0`, `c1`, ...: a table, or a sample of one. */
+  from: string;
   /** Identifiers of the table's columns, in order. */
   names: string[];
   /** Other datasets' primary keys: column name -> dataset. */
@@ -56,7 +54,7 @@ const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
 /** Profiles the source with one aggregate query, then decides types, roles and kind. */
 export async function inferContract(duck: DuckDb, input: InferInput): Promise<Contract> {
   const formats = input.names.map((n) => input.formats?.get(n) ?? DEFAULT_FORMAT);
-  const profiles = await profile(duck, input.from ?? quoteIdent(input.table), formats);
+  const profiles = await profile(duck, input.from, formats);
   return decideContract(input, profiles);
 }
 

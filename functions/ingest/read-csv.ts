@@ -7,12 +7,6 @@ import { parseFirstRecord, readCsvHeader } from './csv-header.ts';
 import { csvLineMap, type LineMap } from './line-numbers.ts';
 import type { ReadResult, UnreadableRecord } from './read-source.ts';
 
-/**
- * CSV and TSV: the header parsed here (delimiter, names), the rows by DuckDB's `read_csv`
- * with every column VARCHAR (nothing lost to DuckDB's own casting) under positional names
- * `c0`, `c1`, ... Records that do not split into the header's fields go to a rejects table
- * and become unreadable records (quarantined whole, with DuckDB's reason made plain).
- */
 /** A header field made only of digits, signs, separators and spaces is a value, not a name. */
 const LOOKS_LIKE_DATA = /^[\s\d.,:;/+-]+$/;
 
@@ -73,6 +67,12 @@ export function csvReader(
          auto_detect = false, columns = {${columns}}, strict_mode = ${options.strict}, ${rejects})`;
 }
 
+/**
+ * CSV and TSV: the header parsed here (delimiter, names), the rows by DuckDB's `read_csv`
+ * with every column VARCHAR (nothing lost to DuckDB's own casting) under positional names
+ * `c0`, `c1`, ... Records that do not split into the header's fields go to a rejects table
+ * and become unreadable records (quarantined whole, with DuckDB's reason made plain).
+ */
 export async function readCsv(
   duck: DuckDb,
   key: string,
