@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDemo } from './demo.ts';
 import { ingestCommand } from './ingest.ts';
 import { runCommand } from './run.ts';
 import { watchCommand, type WatchOptions } from './watch.ts';
 import { registerContractCommand } from './contract.ts';
 import { quarantineCommand } from './quarantine.ts';
+import { forecastCommand, type ForecastOptions } from './forecast.ts';
 
 const program = new Command()
   .name('insights')
@@ -110,6 +111,31 @@ program
   )
   .action(async (options: { lake: string; dataset: string; out?: string }) => {
     process.exitCode = await quarantineCommand(options);
+  });
+
+program
+  .command('forecast')
+  .description(
+    'Forecast each series of a file with the model that backtests best (seasonal naive, naive, Theta, ETS), with 80% and 95% intervals; prints series_id,train_end,ds,yhat,lo80,hi80,lo95,hi95.',
+  )
+  .argument(
+    '<file>',
+    'CSV, TSV, JSON Lines, JSON or Parquet (or the gzip of each), one row per period and series',
+  )
+  .requiredOption('--time <column>', 'the time column: daily, weekly or monthly dates')
+  .requiredOption('--value <column>', 'the column to forecast')
+  .option('--series <column>', 'a column naming the series: one forecast per value')
+  .option('--horizon <n>', 'periods ahead', positiveInt, 7)
+  .option(
+    '--backtest <k>',
+    'instead, print the rolling-origin forecasts of origins k = 1..K',
+    positiveInt,
+  )
+  .addOption(
+    new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
+  )
+  .action(async (file: string, options: ForecastOptions) => {
+    process.exitCode = await forecastCommand(file, options);
   });
 
 registerContractCommand(program);

@@ -31,6 +31,7 @@ describe('insights (the command line)', () => {
       ['quarantine'],
       ['contract'],
       ['contract', 'show'],
+      ['forecast'],
     ]) {
       const { code, stdout } = await insights(...command, '--help');
       expect(code, command.join(' ')).toBe(0);

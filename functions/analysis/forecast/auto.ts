@@ -1,0 +1,107 @@
+import { chooseModel, runForecaster, type BacktestResult } from './backtest.ts';
+import type { Forecast, NamedForecaster } from './forecaster.ts';
+import { FORECASTERS } from './models.ts';
+
+/** Backtest origins the chooser uses when the history allows: the issue's protocol. */
+export const CHOOSER_ORIGINS = 5;
+
+/**
+ * The shortest training series a model is fitted on: two full seasons (the Theta method's
+ * seasonality test and the decomposition need more than 2m points, seasonal naive a season
+ * to repeat), and never fewer than 8 points.
+ */
+export function minimumTrain(m: number): number {
+  return Math.max(2 * m + 1, 8);
+}
+
+/**
+ * Points needed to choose a model (one backtest origin of h after `minimumTrain`) and then
+ * run `origins` outer backtest origins of h each (0 for a plain forecast).
+ */
+export function minimumLength(m: number, h: number, origins = 0): number {
+  return minimumTrain(m) + h * (origins + 1);
+}
+
+export class TooShortError extends Error {
+  override readonly name = 'TooShortError';
+  constructor(
+    readonly points: number,
+    readonly needed: number,
+    why: string,
+  ) {
+    super(`${points} points, need ${needed} (${why})`);
+  }
+}
+
+export interface AutoForecast {
+  model: NamedForecaster;
+  reason: string;
+  /** Each candidate's backtest on the history, in the order of the models. */
+  backtests: BacktestResult[];
+  chosen: BacktestResult;
+  /** Backtest origins used to choose (up to CHOOSER_ORIGINS, as the history allows). */
+  origins: number;
+  forecast: Forecast;
+}
+
+/**
+ * Our forecaster: backtest every model on the history (up to 5 rolling origins of h, as many
+ * as fit after `minimumTrain`), keep the one with the lowest mean MASE, and forecast with it
+ * from all the history. Non-negative histories get no negative forecast or bound.
+ */
+export function autoForecast(
+  y: readonly number[],
+  h: number,
+  m: number,
+  options: {
+    models?: readonly NamedForecaster[];
+    observed?: readonly boolean[];
+    maxOrigins?: number;
+  } = {},
+): AutoForecast {
+  const models = options.models ?? FORECASTERS;
+  const available = Math.floor((y.length - minimumTrain(m)) / h);
+  if (available < 1)
+    throw new TooShortError(
+      y.length,
+      minimumLength(m, h),
+      `two seasons of ${m} plus a backtest of ${h} to choose the model`,
+    );
+  const origins = Math.min(options.maxOrigins ?? CHOOSER_ORIGINS, available);
+  const choice = chooseModel(models, y, h, origins, m, options.observed);
+  return {
+    model: choice.model,
+    reason: choice.reason,
+    backtests: choice.backtests,
+    chosen: choice.chosen,
+    origins,
+    forecast: runForecaster(choice.model, y, h, m),
+  };
+}
+
+/**
+ * `autoForecast` as a model, so that it can itself be backtested (nested: at each outer
+ * origin the choice is made on that origin's training data only). `observed` is the whole
+ * series' mask; each training prefix takes its part. `onChoice` hears the model chosen at each
+ * call, in call order.
+ */
+export function autoModel(
+  options: {
+    models?: readonly NamedForecaster[];
+    observed?: readonly boolean[];
+    onChoice?: (choice: AutoForecast) => void;
+  } = {},
+): NamedForecaster {
+  return {
+    name: 'auto',
+    description: 'the model with the lowest backtest MASE on the history',
+    forecast: (train, h, m) => {
+      const choice = autoForecast(train, h, m, {
+        ...(options.models ? { models: options.models } : {}),
+        ...(options.observed ? { observed: options.observed.slice(0, train.length) } : {}),
+      });
+      options.onChoice?.(choice);
+      return choice.forecast;
+    },
+  };
+}
