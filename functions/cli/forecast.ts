@@ -1,6 +1,3 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
 import {
   autoForecast,
   autoModel,
@@ -10,20 +7,10 @@ import {
 import { backtest, type BacktestResult } from '#analysis/forecast/backtest.ts';
 import type { Forecast } from '#analysis/forecast/forecaster.ts';
 import { FORECASTERS } from '#analysis/forecast/models.ts';
-import {
-  buildSeries,
-  futureDates,
-  SEASONAL_PERIOD,
-  type RegularSeries,
-  type SeriesRow,
-} from '#analysis/forecast/series.ts';
-import { parseDouble, parseTimestamp } from '#ingest/column-types.ts';
-import { readSource, type Source } from '#ingest/read-source.ts';
+import { futureDates, SEASONAL_PERIOD, type RegularSeries } from '#analysis/forecast/series.ts';
 import { toCsv } from '#platform/csv-export.ts';
-import { openDuckDb } from '#platform/duckdb/duckdb.ts';
 import { InputRejectedError } from '#platform/errors.ts';
-import type { DuckDb } from '#platform/ports.ts';
-import { quoteIdent } from '#query/sql.ts';
+import { outputFormat, readSeriesFile, stdio, toJson, type CommandIo } from '#cli/series-input.ts';
 
 export interface ForecastOptions {
   time: string;
@@ -36,15 +23,7 @@ export interface ForecastOptions {
   format?: 'csv' | 'json' | string;
 }
 
-export interface ForecastIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const stdio: ForecastIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+export type ForecastIo = CommandIo;
 
 /** The output's columns, as the issue specifies them. */
 export const FORECAST_COLUMNS = [
@@ -115,43 +94,12 @@ export async function forecastCommand(
   options: ForecastOptions,
   io: ForecastIo = stdio,
 ): Promise<number> {
-  let work: string | undefined;
-  let duck: DuckDb | undefined;
   try {
     const h = positiveInt(options.horizon ?? 7, '--horizon');
     const origins =
       options.backtest === undefined ? undefined : positiveInt(options.backtest, '--backtest');
-    const format = options.format ?? 'csv';
-    if (format !== 'csv' && format !== 'json')
-      throw new InputRejectedError(`--format must be csv or json, not ${JSON.stringify(format)}`);
-
-    work = await mkdtemp(join(tmpdir(), 'insights-forecast-'));
-    duck = await openDuckDb({ tempDirectory: join(work, 'duckdb'), threads: 1 });
-    const raw = join(work, basename(file));
-    await copyFile(file, raw).catch((error: NodeJS.ErrnoException) => {
-      throw new InputRejectedError(
-        `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
-      );
-    });
-    let n = 0;
-    const read = await readSource(
-      duck,
-      file,
-      raw,
-      'forecast_source',
-      (what) => `forecast_${what}_${n++}`,
-    );
-    if ('fileError' in read) throw new InputRejectedError(read.fileError, { file });
-    const { source } = read;
-    if (source.headerError) throw new InputRejectedError(source.headerError, { file });
-    for (const warning of source.warnings ?? []) io.err(`warning: ${warning}\n`);
-
-    const rows = await readRows(duck, source, file, options, io);
-    const series = buildSeries(rows, {
-      file,
-      timeColumn: options.time,
-      ...(options.series !== undefined ? { seriesColumn: options.series } : {}),
-    });
+    const format = outputFormat(options.format);
+    const series = await readSeriesFile(file, options, io, 'forecast');
     const reports = series.map((s) =>
       forecastSeries(s, h, origins, file, options.series !== undefined),
     );
@@ -159,19 +107,14 @@ export async function forecastCommand(
     const done = reports.filter((r) => r.error === undefined);
     if (format === 'json') {
       io.out(
-        JSON.stringify(
-          {
-            file,
-            time: options.time,
-            value: options.value,
-            horizon: h,
-            backtest: origins ?? null,
-            series: reports,
-          },
-          (_key, value: unknown) =>
-            typeof value === 'number' && !Number.isFinite(value) ? null : value,
-          2,
-        ) + '\n',
+        toJson({
+          file,
+          time: options.time,
+          value: options.value,
+          horizon: h,
+          backtest: origins ?? null,
+          series: reports,
+        }),
       );
     } else {
       io.out(
@@ -189,9 +132,6 @@ export async function forecastCommand(
   } catch (error) {
     io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
-  } finally {
-    duck?.close();
-    if (work) await rm(work, { recursive: true, force: true });
   }
 }
 
@@ -303,83 +243,6 @@ function metrics(b: BacktestResult): Metrics {
     coverage80: finite(b.coverage[80]),
     coverage95: finite(b.coverage[95]),
   };
-}
-
-/** The rows as typed values: time as a midnight timestamp text, value as a number or null. */
-async function readRows(
-  duck: DuckDb,
-  source: Source,
-  file: string,
-  options: ForecastOptions,
-  io: ForecastIo,
-): Promise<SeriesRow[]> {
-  const column = (name: string, flag: string) => {
-    const i = findColumn(source, name);
-    if (i < 0)
-      throw new InputRejectedError(
-        `${file} has no column ${JSON.stringify(name)} (${flag}); its columns: ${source.header.join(', ')}`,
-        { file, column: name },
-      );
-    return `trim(${quoteIdent(`c${i}`)})`;
-  };
-  const t = column(options.time, '--time');
-  const v = column(options.value, '--value');
-  const s = options.series !== undefined ? column(options.series, '--series') : undefined;
-  // Day and month order: whichever reads more of the column's values (ISO reads the same).
-  const [counts] = await duck.all(
-    `SELECT count(${parseTimestamp(t, { decimal: '.', dateOrder: 'MDY' })}) AS mdy,
-            count(${parseTimestamp(t, { decimal: '.', dateOrder: 'DMY' })}) AS dmy FROM ${quoteIdent(source.table)}`,
-  );
-  const dateOrder = Number(counts?.['dmy']) > Number(counts?.['mdy']) ? 'DMY' : 'MDY';
-  const rows = await duck.all(
-    `SELECT ${t} AS t, CAST(${parseTimestamp(t, { decimal: '.', dateOrder })} AS VARCHAR) AS ts,
-            ${v} AS v, ${parseDouble(v)} AS x${s ? `, coalesce(${s}, '') AS s` : ''}
-     FROM ${quoteIdent(source.table)}`,
-  );
-  // A few unreadable rows (a typo in a date, text in the value column) are left out and said;
-  // more than 5% of the rows means the column is not what was asked for: refused.
-  const out: SeriesRow[] = [];
-  const badTimes: string[] = [];
-  const badValues: string[] = [];
-  rows.forEach((row, i) => {
-    const at = `row ${i + 1}`;
-    if (row['ts'] === null) {
-      badTimes.push(`${JSON.stringify(row['t'] ?? '')} (${at})`);
-      return;
-    }
-    let value = row['x'] === null ? null : Number(row['x']);
-    if (row['v'] !== null && row['v'] !== '' && row['x'] === null) {
-      badValues.push(`${JSON.stringify(row['v'])} (${at})`);
-      value = null;
-    }
-    out.push({ time: String(row['ts']), value, ...(s ? { series: String(row['s']) } : {}) });
-  });
-  const limit = Math.max(1, Math.floor(0.05 * rows.length));
-  const check = (bad: string[], columnName: string, what: string, fate: string) => {
-    if (bad.length === 0) return;
-    const examples = `${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', ...' : ''}`;
-    if (bad.length > limit)
-      throw new InputRejectedError(
-        `${file}, column ${columnName}: ${bad.length} of ${rows.length} rows are not ${what} (${examples})`,
-        { file, column: columnName },
-      );
-    io.err(
-      `warning: ${file}, column ${columnName}: ${bad.length} row(s) not ${what}, ${fate}: ${examples}\n`,
-    );
-  };
-  check(badTimes, options.time, 'a date', 'left out');
-  check(badValues, options.value, 'a number', 'treated as missing');
-  return out;
-}
-
-/** A column by its name in the file, or its identifier form (`Net Amount` or `net_amount`), or case aside. */
-function findColumn(source: Source, name: string): number {
-  const exact = source.header.indexOf(name);
-  if (exact >= 0) return exact;
-  const ident = source.names.indexOf(name);
-  if (ident >= 0) return ident;
-  const lower = name.toLowerCase();
-  return source.header.findIndex((h) => h.toLowerCase() === lower);
 }
 
 function positiveInt(value: number | string, flag: string): number {

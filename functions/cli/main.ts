@@ -7,6 +7,7 @@ import { watchCommand, type WatchOptions } from './watch.ts';
 import { registerContractCommand } from './contract.ts';
 import { quarantineCommand } from './quarantine.ts';
 import { forecastCommand, type ForecastOptions } from './forecast.ts';
+import { detectCommand, type DetectOptions } from './detect.ts';
 
 const program = new Command()
   .name('insights')
@@ -136,6 +137,25 @@ program
   )
   .action(async (file: string, options: ForecastOptions) => {
     process.exitCode = await forecastCommand(file, options);
+  });
+
+program
+  .command('detect')
+  .description(
+    'Flag the points of each series that are far from a robust seasonal baseline (MAD z-score above 3.5), and lasting level shifts; prints series_id,timestamp,value,expected,score,method.',
+  )
+  .argument(
+    '<file>',
+    'CSV, TSV, JSON Lines, JSON or Parquet (or the gzip of each), one row per period and series',
+  )
+  .requiredOption('--time <column>', 'the time column: daily, weekly or monthly dates')
+  .requiredOption('--value <column>', 'the column to check')
+  .option('--series <column>', 'a column naming the series: each checked on its own')
+  .addOption(
+    new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
+  )
+  .action(async (file: string, options: DetectOptions) => {
+    process.exitCode = await detectCommand(file, options);
   });
 
 registerContractCommand(program);

@@ -32,6 +32,7 @@ describe('insights (the command line)', () => {
       ['contract'],
       ['contract', 'show'],
       ['forecast'],
+      ['detect'],
     ]) {
       const { code, stdout } = await insights(...command, '--help');
       expect(code, command.join(' ')).toBe(0);

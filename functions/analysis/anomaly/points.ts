@@ -1,0 +1,43 @@
+import type { Baseline } from './baseline.ts';
+import { robustScale } from './robust.ts';
+import type { AnomalyFlag } from './types.ts';
+
+/** Iglewicz and Hoaglin's cut-off for the MAD z-score. */
+export const DEFAULT_THRESHOLD = 3.5;
+
+/**
+ * Points whose remainder against the baseline is far from the remainders' median:
+ * |r - median(r)| / (1.4826 MAD(r)) > threshold. Only observed points are scored and enter
+ * the median and MAD (interpolated ones are the model's, not the data's).
+ */
+export function pointAnomalies(
+  values: readonly number[],
+  dates: readonly string[],
+  baseline: Baseline,
+  options: { threshold?: number; observed?: readonly boolean[] } = {},
+): { flags: AnomalyFlag[]; tests: number; scale: number } {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const observed = (i: number) => options.observed?.[i] ?? true;
+  const scored = baseline.remainder.filter((_, i) => observed(i));
+  const { center, scale } = robustScale(scored);
+  const flags: AnomalyFlag[] = [];
+  if (!(scale > 0)) return { flags, tests: scored.length, scale };
+  baseline.remainder.forEach((r, i) => {
+    if (!observed(i)) return;
+    const score = (r - center) / scale;
+    if (!(Math.abs(score) > threshold)) return;
+    const expected = baseline.expected[i]! + center;
+    flags.push({
+      index: i,
+      timestamp: dates[i]!,
+      value: values[i]!,
+      expected,
+      lower: expected - threshold * scale,
+      upper: expected + threshold * scale,
+      score,
+      direction: score > 0 ? 'high' : 'low',
+      method: 'seasonal-mad',
+    });
+  });
+  return { flags, tests: scored.length, scale };
+}

@@ -1,0 +1,175 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { buildSeries, type RegularSeries, type SeriesRow } from '#analysis/forecast/series.ts';
+import { parseDouble, parseTimestamp } from '#ingest/column-types.ts';
+import { readSource, type Source } from '#ingest/read-source.ts';
+import { openDuckDb } from '#platform/duckdb/duckdb.ts';
+import { InputRejectedError } from '#platform/errors.ts';
+import type { DuckDb } from '#platform/ports.ts';
+import { quoteIdent } from '#query/sql.ts';
+
+/**
+ * What `insights forecast` and `insights detect` share: a file of any format ingest reads,
+ * its time, value and (optional) series columns, made into regular series
+ * (`buildSeries`). Errors are `InputRejectedError`s naming the file and column.
+ */
+
+export interface SeriesColumns {
+  time: string;
+  value: string;
+  series?: string;
+}
+
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const stdio: CommandIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/**
+ * Reads `file` in a scratch DuckDB (`label` names its temporary directory and tables) and
+ * returns its regular series, ids sorted; warnings (file format, a few unreadable rows) go
+ * to `io.err`.
+ */
+export async function readSeriesFile(
+  file: string,
+  columns: SeriesColumns,
+  io: CommandIo,
+  label: string,
+): Promise<RegularSeries[]> {
+  let work: string | undefined;
+  let duck: DuckDb | undefined;
+  try {
+    work = await mkdtemp(join(tmpdir(), `insights-${label}-`));
+    duck = await openDuckDb({ tempDirectory: join(work, 'duckdb'), threads: 1 });
+    const raw = join(work, basename(file));
+    await copyFile(file, raw).catch((error: NodeJS.ErrnoException) => {
+      throw new InputRejectedError(
+        `Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+      );
+    });
+    let n = 0;
+    const read = await readSource(
+      duck,
+      file,
+      raw,
+      `${label}_source`,
+      (what) => `${label}_${what}_${n++}`,
+    );
+    if ('fileError' in read) throw new InputRejectedError(read.fileError, { file });
+    const { source } = read;
+    if (source.headerError) throw new InputRejectedError(source.headerError, { file });
+    for (const warning of source.warnings ?? []) io.err(`warning: ${warning}\n`);
+
+    const rows = await readRows(duck, source, file, columns, io);
+    return buildSeries(rows, {
+      file,
+      timeColumn: columns.time,
+      ...(columns.series !== undefined ? { seriesColumn: columns.series } : {}),
+    });
+  } finally {
+    duck?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The rows as typed values: time as a midnight timestamp text, value as a number or null. */
+async function readRows(
+  duck: DuckDb,
+  source: Source,
+  file: string,
+  options: SeriesColumns,
+  io: CommandIo,
+): Promise<SeriesRow[]> {
+  const column = (name: string, flag: string) => {
+    const i = findColumn(source, name);
+    if (i < 0)
+      throw new InputRejectedError(
+        `${file} has no column ${JSON.stringify(name)} (${flag}); its columns: ${source.header.join(', ')}`,
+        { file, column: name },
+      );
+    return `trim(${quoteIdent(`c${i}`)})`;
+  };
+  const t = column(options.time, '--time');
+  const v = column(options.value, '--value');
+  const s = options.series !== undefined ? column(options.series, '--series') : undefined;
+  // Day and month order: whichever reads more of the column's values (ISO reads the same).
+  const [counts] = await duck.all(
+    `SELECT count(${parseTimestamp(t, { decimal: '.', dateOrder: 'MDY' })}) AS mdy,
+            count(${parseTimestamp(t, { decimal: '.', dateOrder: 'DMY' })}) AS dmy FROM ${quoteIdent(source.table)}`,
+  );
+  const dateOrder = Number(counts?.['dmy']) > Number(counts?.['mdy']) ? 'DMY' : 'MDY';
+  const rows = await duck.all(
+    `SELECT ${t} AS t, CAST(${parseTimestamp(t, { decimal: '.', dateOrder })} AS VARCHAR) AS ts,
+            ${v} AS v, ${parseDouble(v)} AS x${s ? `, coalesce(${s}, '') AS s` : ''}
+     FROM ${quoteIdent(source.table)}`,
+  );
+  // A few unreadable rows (a typo in a date, text in the value column) are left out and said;
+  // more than 5% of the rows means the column is not what was asked for: refused.
+  const out: SeriesRow[] = [];
+  const badTimes: string[] = [];
+  const badValues: string[] = [];
+  rows.forEach((row, i) => {
+    const at = `row ${i + 1}`;
+    if (row['ts'] === null) {
+      badTimes.push(`${JSON.stringify(row['t'] ?? '')} (${at})`);
+      return;
+    }
+    let value = row['x'] === null ? null : Number(row['x']);
+    if (row['v'] !== null && row['v'] !== '' && row['x'] === null) {
+      badValues.push(`${JSON.stringify(row['v'])} (${at})`);
+      value = null;
+    }
+    out.push({ time: String(row['ts']), value, ...(s ? { series: String(row['s']) } : {}) });
+  });
+  const limit = Math.max(1, Math.floor(0.05 * rows.length));
+  const check = (bad: string[], columnName: string, what: string, fate: string) => {
+    if (bad.length === 0) return;
+    const examples = `${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', ...' : ''}`;
+    if (bad.length > limit)
+      throw new InputRejectedError(
+        `${file}, column ${columnName}: ${bad.length} of ${rows.length} rows are not ${what} (${examples})`,
+        { file, column: columnName },
+      );
+    io.err(
+      `warning: ${file}, column ${columnName}: ${bad.length} row(s) not ${what}, ${fate}: ${examples}\n`,
+    );
+  };
+  check(badTimes, options.time, 'a date', 'left out');
+  check(badValues, options.value, 'a number', 'treated as missing');
+  return out;
+}
+
+/** A column by its name in the file, or its identifier form (`Net Amount` or `net_amount`), or case aside. */
+function findColumn(source: Source, name: string): number {
+  const exact = source.header.indexOf(name);
+  if (exact >= 0) return exact;
+  const ident = source.names.indexOf(name);
+  if (ident >= 0) return ident;
+  const lower = name.toLowerCase();
+  return source.header.findIndex((h) => h.toLowerCase() === lower);
+}
+
+/** `--format`: csv (the default) or json. */
+export function outputFormat(format: string | undefined): 'csv' | 'json' {
+  const f = format ?? 'csv';
+  if (f !== 'csv' && f !== 'json')
+    throw new InputRejectedError(`--format must be csv or json, not ${JSON.stringify(f)}`);
+  return f;
+}
+
+/** JSON for output: non-finite numbers as null. */
+export function toJson(value: unknown): string {
+  return (
+    JSON.stringify(
+      value,
+      (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+      2,
+    ) + '\n'
+  );
+}
