@@ -1,14 +1,6 @@
 import { detectAnomalies, MIN_POINTS, type SeriesAnomalies } from '#analysis/anomaly/detect.ts';
 import type { RegularSeries } from '#analysis/forecast/series.ts';
-import { toCsv } from '#platform/csv-export.ts';
-import {
-  outputFormat,
-  readSeriesFile,
-  stdio,
-  toJson,
-  type CommandIo,
-  type SeriesColumns,
-} from '#cli/series-input.ts';
+import { runSeriesCommand, stdio, type CommandIo, type SeriesColumns } from '#cli/series-input.ts';
 
 export interface DetectOptions extends SeriesColumns {
   format?: 'csv' | 'json' | string;
@@ -46,54 +38,37 @@ export async function detectCommand(
   options: DetectOptions,
   io: CommandIo = stdio,
 ): Promise<number> {
-  try {
-    const format = outputFormat(options.format);
-    const series = await readSeriesFile(file, options, io, 'detect');
-    const reports = series.map((s) => detectSeries(s, file, options.series !== undefined));
-    for (const report of reports) describe(report, io);
-    const done = reports.filter((r) => r.error === undefined);
-    if (format === 'json') {
-      io.out(
-        toJson({
-          file,
-          time: options.time,
-          value: options.value,
-          series: reports.map((r) => ({
-            ...r,
-            flags: r.flags?.map(({ index: _index, ...f }) => roundAll(f)),
-            incidents: r.incidents?.map(({ peak: { index: _index, ...peak }, ...i }) => ({
-              ...i,
-              peak: roundAll(peak),
-            })),
-          })),
-        }),
-      );
-    } else {
-      io.out(
-        toCsv(
-          [...DETECT_COLUMNS],
-          done.flatMap((r) =>
-            r.flags!.map((f) => [
-              r.series_id,
-              f.timestamp,
-              round(f.value),
-              round(f.expected),
-              round(f.score),
-              f.method,
-            ]),
-          ),
-        ),
-      );
-    }
-    if (done.length === 0) {
-      io.err(`error: no series of ${file} could be checked\n`);
-      return 1;
-    }
-    return 0;
-  } catch (error) {
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
+  return runSeriesCommand(file, options, io, 'detect', () => ({
+    report: (s) => detectSeries(s, file, options.series !== undefined),
+    describe: (r) => describe(r, io),
+    json: (reports) => ({
+      file,
+      time: options.time,
+      value: options.value,
+      series: reports.map((r) => ({
+        ...r,
+        flags: r.flags?.map(({ index: _index, ...f }) => roundAll(f)),
+        incidents: r.incidents?.map(({ peak: { index: _index, ...peak }, ...i }) => ({
+          ...i,
+          peak: roundAll(peak),
+        })),
+      })),
+    }),
+    csv: (done) => ({
+      header: [...DETECT_COLUMNS],
+      rows: done.flatMap((r) =>
+        r.flags!.map((f) => [
+          r.series_id,
+          f.timestamp,
+          round(f.value),
+          round(f.expected),
+          round(f.score),
+          f.method,
+        ]),
+      ),
+    }),
+    verb: 'could be checked',
+  }));
 }
 
 function detectSeries(s: RegularSeries, file: string, named: boolean): DetectSeriesReport {

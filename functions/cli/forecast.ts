@@ -8,9 +8,8 @@ import { backtest, type BacktestResult } from '#analysis/forecast/backtest.ts';
 import type { Forecast } from '#analysis/forecast/forecaster.ts';
 import { FORECASTERS } from '#analysis/forecast/models.ts';
 import { futureDates, SEASONAL_PERIOD, type RegularSeries } from '#analysis/forecast/series.ts';
-import { toCsv } from '#platform/csv-export.ts';
 import { InputRejectedError } from '#platform/errors.ts';
-import { outputFormat, readSeriesFile, stdio, toJson, type CommandIo } from '#cli/series-input.ts';
+import { runSeriesCommand, stdio, type CommandIo } from '#cli/series-input.ts';
 
 export interface ForecastOptions {
   time: string;
@@ -94,45 +93,30 @@ export async function forecastCommand(
   options: ForecastOptions,
   io: ForecastIo = stdio,
 ): Promise<number> {
-  try {
-    const h = positiveInt(options.horizon ?? 7, '--horizon');
-    const origins =
+  let h = 0;
+  let origins: number | undefined;
+  return runSeriesCommand(file, options, io, 'forecast', () => {
+    h = positiveInt(options.horizon ?? 7, '--horizon');
+    origins =
       options.backtest === undefined ? undefined : positiveInt(options.backtest, '--backtest');
-    const format = outputFormat(options.format);
-    const series = await readSeriesFile(file, options, io, 'forecast');
-    const reports = series.map((s) =>
-      forecastSeries(s, h, origins, file, options.series !== undefined),
-    );
-    for (const report of reports) describe(report, io, origins);
-    const done = reports.filter((r) => r.error === undefined);
-    if (format === 'json') {
-      io.out(
-        toJson({
-          file,
-          time: options.time,
-          value: options.value,
-          horizon: h,
-          backtest: origins ?? null,
-          series: reports,
-        }),
-      );
-    } else {
-      io.out(
-        toCsv(
-          [...FORECAST_COLUMNS],
-          done.flatMap((r) => r.rows.map((row) => FORECAST_COLUMNS.map((c) => row[c]))),
-        ),
-      );
-    }
-    if (done.length === 0) {
-      io.err(`error: no series of ${file} could be forecast\n`);
-      return 1;
-    }
-    return 0;
-  } catch (error) {
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
+    return {
+      report: (s) => forecastSeries(s, h, origins, file, options.series !== undefined),
+      describe: (r) => describe(r, io, origins),
+      json: (reports) => ({
+        file,
+        time: options.time,
+        value: options.value,
+        horizon: h,
+        backtest: origins ?? null,
+        series: reports,
+      }),
+      csv: (done) => ({
+        header: [...FORECAST_COLUMNS],
+        rows: done.flatMap((r) => r.rows.map((row) => FORECAST_COLUMNS.map((c) => row[c]))),
+      }),
+      verb: 'could be forecast',
+    };
+  });
 }
 
 /** The forecast (or backtest) of one series; a series that cannot be forecast gets `error`. */

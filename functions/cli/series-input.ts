@@ -7,6 +7,7 @@ import { readSource, type Source } from '#ingest/read-source.ts';
 import { openDuckDb } from '#platform/duckdb/duckdb.ts';
 import { InputRejectedError } from '#platform/errors.ts';
 import type { DuckDb } from '#platform/ports.ts';
+import { toCsv, type CsvValue } from '#platform/csv-export.ts';
 import { quoteIdent } from '#query/sql.ts';
 
 /**
@@ -172,4 +173,54 @@ export function toJson(value: unknown): string {
       2,
     ) + '\n'
   );
+}
+
+/** What a series command does with one series, and how it prints the results. */
+export interface PerSeries<R extends { error?: string }> {
+  /** The report of one series; `error` when the series cannot be handled. */
+  report(series: RegularSeries): R;
+  /** What was done with one series, on stderr. */
+  describe(report: R): void;
+  /** The JSON document of all the reports (each with or without `error`). */
+  json(reports: R[]): unknown;
+  /** The CSV header and the rows of the reports that have no `error`. */
+  csv(done: R[]): { header: string[]; rows: CsvValue[][] };
+  /** Said when no series could be handled: `could be forecast`. */
+  verb: string;
+}
+
+/**
+ * The shell of `insights forecast` and `insights detect`: the file made into series, one
+ * report per series, JSON or CSV on stdout, and exit code 1 with `error: ...` on stderr
+ * when the file, a column or an option is wrong, or when no series could be handled.
+ * `prepare` checks the command's own options first (it may throw a plain error).
+ */
+export async function runSeriesCommand<R extends { error?: string }>(
+  file: string,
+  options: SeriesColumns & { format?: string },
+  io: CommandIo,
+  command: string,
+  prepare: () => PerSeries<R>,
+): Promise<number> {
+  try {
+    const perSeries = prepare();
+    const format = outputFormat(options.format);
+    const series = await readSeriesFile(file, options, io, command);
+    const reports = series.map((s) => perSeries.report(s));
+    for (const report of reports) perSeries.describe(report);
+    const done = reports.filter((r) => r.error === undefined);
+    if (format === 'json') io.out(toJson(perSeries.json(reports)));
+    else {
+      const { header, rows } = perSeries.csv(done);
+      io.out(toCsv(header, rows));
+    }
+    if (done.length === 0) {
+      io.err(`error: no series of ${file} ${perSeries.verb}\n`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
 }

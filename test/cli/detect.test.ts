@@ -2,32 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captured, dates, parseCsv } from './series-command.ts';
 import { detectCommand, type DetectOptions } from '#cli/detect.ts';
 
 let dir: string;
 
-async function run(file: string, options: DetectOptions) {
-  let out = '';
-  let err = '';
-  const code = await detectCommand(join(dir, file), options, {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-  });
-  return { code, out, err };
-}
-
-function parseCsv(text: string): Record<string, string>[] {
-  const [head, ...lines] = text.trimEnd().split('\r\n');
-  const names = head!.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i]!, v])));
-}
-
-function dates(start: string, n: number): string[] {
-  const t0 = Date.parse(start + 'T00:00:00Z');
-  return Array.from({ length: n }, (_, i) =>
-    new Date(t0 + i * 86_400_000).toISOString().slice(0, 10),
-  );
-}
+const run = (file: string, options: DetectOptions) =>
+  captured((io) => detectCommand(join(dir, file), options, io));
 
 const N = 98;
 const days = dates('2024-01-01', N);
