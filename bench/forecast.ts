@@ -18,7 +18,7 @@ import { autoModel } from '#analysis/forecast/auto.ts';
 import { backtest, runForecaster } from '#analysis/forecast/backtest.ts';
 import type { Forecast, Level } from '#analysis/forecast/forecaster.ts';
 import { coverageCounts, mase, smape } from '#analysis/forecast/metrics.ts';
-import { FORECASTERS } from '#analysis/forecast/models.ts';
+import { FORECASTERS, MODELS } from '#analysis/forecast/models.ts';
 import { rAvailable, runR } from './forecast-r.ts';
 import { demoSeries, realSeries, type BenchSeries } from './forecast-series.ts';
 
@@ -142,11 +142,12 @@ try {
   }
   backtestAll(real);
 
-  // Our single models on the same protocol (what the chooser chooses among).
+  // Our single models on the same protocol (the chooser's candidates and the models that
+  // are not candidates because they did not pay), each fitted afresh at every origin.
   // Each timed on the demo's series like R's (median of runs), to compare like with like.
   const single = new Map<string, Map<string, Map<number, Forecast>>>();
   const singleDemoMs = new Map<string, number>();
-  for (const model of FORECASTERS) {
+  for (const model of Object.values(MODELS)) {
     const byS = new Map<string, Map<number, Forecast>>();
     const origins = (list: BenchSeries[]) => {
       for (const s of list) {
@@ -224,7 +225,7 @@ try {
       ? { forecast: forecastPkg.version, prophet: prophetPkg.ok ? prophetPkg.version : null }
       : null,
     runs: RUNS,
-    time: 'ours = the whole nested backtest (choice among snaive, naive, theta, ets at each of the 5 origins, then the forecast) of every demo series, median of runs after a warm-up; ours:MODEL = that one model fitted and forecast at the 5 origins of every demo series, median of runs; R = elapsed inside R for fitting and forecasting the 5 origins of each series, median of runs (auto.arima, snaive: 1 run), R startup excluded',
+    time: `ours = the whole nested backtest (choice among ${FORECASTERS.map((f) => f.name).join(', ')} at each of the 5 origins, then the forecast) of every demo series, median of runs after a warm-up; ours:MODEL = that one model fitted and forecast at the 5 origins of every demo series, median of runs; R = elapsed inside R for fitting and forecasting the 5 origins of each series, median of runs (auto.arima, snaive: 1 run), R startup excluded`,
     series: all.map((s) => ({
       name: s.name,
       group: s.group,

@@ -5,6 +5,7 @@ import {
   type NamedForecaster,
 } from './forecaster.ts';
 import { coverageCounts, mase, smape } from './metrics.ts';
+import type { SeriesContext } from './series-context.ts';
 
 /** One rolling origin: train on the first `trainEnd` points, forecast the next h. */
 export interface OriginResult {
@@ -31,15 +32,20 @@ export interface BacktestResult {
 
 /**
  * Runs a model and applies the house rule: a non-negative training series never gets a
- * negative forecast or bound (see `clampIfNonNegative`).
+ * negative forecast or bound (see `clampIfNonNegative`). With a `context` that accepts
+ * `train` (a prefix of its series), the model fits each prefix once and may share work
+ * across prefixes.
  */
 export function runForecaster(
   model: NamedForecaster,
   train: readonly number[],
   h: number,
   m: number,
+  context?: SeriesContext,
 ): Forecast {
-  return clampIfNonNegative(train, model.forecast(train, h, m));
+  const run = (c?: SeriesContext) => clampIfNonNegative(train, model.forecast(train, h, m, c));
+  if (!context?.accepts(train)) return run();
+  return context.forecast(`${model.name}|${train.length}|${h}|${m}`, () => run(context));
 }
 
 /**
@@ -64,6 +70,7 @@ export function backtest(
   origins: number,
   m: number,
   observed?: readonly boolean[],
+  context?: SeriesContext,
 ): BacktestResult {
   const n = y.length;
   if (!(h >= 1) || !(origins >= 1))
@@ -79,7 +86,7 @@ export function backtest(
     const actual = y
       .slice(trainEnd, trainEnd + h)
       .map((v, j) => (observed && !observed[trainEnd + j] ? NaN : v));
-    const forecast = runForecaster(model, train, h, m);
+    const forecast = runForecaster(model, train, h, m, context);
     results.push({
       k,
       trainEnd,
@@ -130,9 +137,10 @@ export function chooseModel(
   origins: number,
   m: number,
   observed?: readonly boolean[],
+  context?: SeriesContext,
 ): Choice {
   if (models.length === 0) throw new Error('no model to choose from');
-  const backtests = models.map((model) => backtest(model, y, h, origins, m, observed));
+  const backtests = models.map((model) => backtest(model, y, h, origins, m, observed, context));
   const key = (x: number) => (Number.isNaN(x) ? Infinity : x);
   let best = 0;
   for (let i = 1; i < backtests.length; i++) {

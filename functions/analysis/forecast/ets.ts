@@ -24,6 +24,7 @@
  */
 
 import type { NamedForecaster } from './forecaster.ts';
+import type { SeriesContext } from './series-context.ts';
 import { nelderMead } from './optim-nelder-mead.ts';
 
 export type EtsError = 'A' | 'M';
@@ -184,66 +185,95 @@ function filter(
   p: Required<EtsParams>,
   keepStates: boolean,
 ): { lik: number; e: number[]; state: number[]; fitted: number[] } {
+  // The optimiser calls this thousands of times per model: the components become numbers
+  // outside the loop, and log|yhat| is summed as the log of running products (flushed
+  // before they leave the safe range) instead of one log per step.
   const trended = spec.trend !== 'N';
-  const seasonal = spec.season !== 'N';
+  const season = spec.season === 'N' ? 0 : spec.season === 'A' ? 1 : 2;
+  const multError = spec.error === 'M';
   let l = x0[0]!;
   let b = trended ? x0[1]! : 0;
   // Seasonal states in a ring: ring[(pos + k) % m] is s_{m-1-k}, so the oldest state (the
   // one the next observation uses) is ring[pos], and an update overwrites it in place.
   const ring = new Float64Array(Math.max(m, 1));
-  if (seasonal) for (let k = 0; k < m; k++) ring[k] = x0[(trended ? 2 : 1) + m - 1 - k]!;
+  if (season) for (let k = 0; k < m; k++) ring[k] = x0[(trended ? 2 : 1) + m - 1 - k]!;
   let pos = 0;
   const n = y.length;
   const e = keepStates ? new Array<number>(n) : [];
   const fitted = keepStates ? new Array<number>(n) : [];
   let sse = 0;
   let logSum = 0;
-  const { alpha, beta, gamma, phi } = p;
-  const multError = spec.error === 'M';
+  let product = 1;
+  const { alpha, gamma } = p;
+  const phi = trended ? p.phi : 0;
+  const betaOverAlpha = p.beta / alpha;
   for (let i = 0; i < n; i++) {
     const yi = y[i]!;
-    const phib = trended ? phi * b : 0;
+    const phib = phi * b;
     const q = l + phib;
-    const last = seasonal ? ring[pos]! : 0;
-    let f = q;
-    if (spec.season === 'A') f += last;
-    else if (spec.season === 'M') f *= last;
+    const last = season ? ring[pos]! : 0;
+    const f = season === 0 ? q : season === 1 ? q + last : q * last;
     const err = multError ? (yi - f) / f : yi - f;
     if (keepStates) {
       e[i] = err;
       fitted[i] = f;
     }
     sse += err * err;
-    if (multError) logSum += Math.log(Math.abs(f));
+    if (multError) {
+      product *= Math.abs(f);
+      if (product > 1e150 || product < 1e-150) {
+        logSum += Math.log(product);
+        product = 1;
+      }
+    }
     // Update, in the Holt-Winters form R uses for both error types.
-    let pp: number;
-    if (spec.season === 'N') pp = yi;
-    else if (spec.season === 'A') pp = yi - last;
-    else pp = Math.abs(last) < TOL ? HUGEN : yi / last;
+    const pp =
+      season === 0 ? yi : season === 1 ? yi - last : Math.abs(last) < TOL ? HUGEN : yi / last;
     const newL = q + alpha * (pp - q);
-    if (trended) b = phib + (beta / alpha) * (newL - l - phib);
-    if (seasonal) {
-      let t: number;
-      if (spec.season === 'A') t = yi - q;
-      else t = Math.abs(q) < TOL ? HUGEN : yi / q;
+    if (trended) b = phib + betaOverAlpha * (newL - l - phib);
+    if (season) {
+      const t = season === 1 ? yi - q : Math.abs(q) < TOL ? HUGEN : yi / q;
       ring[pos] = last + gamma * (t - last);
       pos = pos + 1 === m ? 0 : pos + 1;
     }
     l = newL;
   }
+  if (multError) logSum += Math.log(product);
   const s: number[] = [];
-  if (seasonal) for (let j = 0; j < m; j++) s.push(ring[(pos + m - 1 - j) % m]!);
+  if (season) for (let j = 0; j < m; j++) s.push(ring[(pos + m - 1 - j) % m]!);
   let lik = n * Math.log(sse);
-  if (spec.error === 'M') lik += 2 * logSum;
+  if (multError) lik += 2 * logSum;
   const state = trended ? [l, b, ...s] : [l, ...s];
   return { lik, e, state, fitted };
 }
 
-function fitModel(y: readonly number[], spec: EtsSpec, m: number, maxit: number): EtsFit {
+/**
+ * The model of `fit` re-estimated on `y`, a longer (or shorter) series that starts where the
+ * fitted one started: same form, same initial state, only the smoothing parameters
+ * re-optimised, from the fitted ones. A backtest refits a model at many origins of one
+ * series; the initial state describes the series' start, which every origin shares, so
+ * re-estimating it (and re-choosing the form) at each origin costs the most and changes the
+ * least. `candidates` and the information criteria describe the refit alone.
+ */
+export function refitEts(fit: EtsFit, y: readonly number[], maxit = 2000): EtsFit {
+  if (y.some((v) => !Number.isFinite(v))) throw new Error('ets: the series has missing values');
+  if ((fit.spec.error === 'M' || fit.spec.season === 'M') && !y.every((v) => v > 0))
+    throw new Error('ets: multiplicative components need strictly positive data');
+  return fitModel(y, fit.spec, fit.m, maxit, { params: fit.params, x0: fit.initialState });
+}
+
+function fitModel(
+  y: readonly number[],
+  spec: EtsSpec,
+  m: number,
+  maxit: number,
+  fixed?: { params: EtsParams; x0: readonly number[] },
+): EtsFit {
   const n = y.length;
   const trended = spec.trend !== 'N';
   const damped = spec.trend === 'Ad';
   const seasonal = spec.season !== 'N';
+  if (fixed) return fitSmoothing(y, spec, m, maxit, fixed);
   // Starting values, as forecast's initparam().
   let alpha = LOWER[0]! + (0.2 * (UPPER[0]! - LOWER[0]!)) / m;
   if (alpha > 1 || alpha < 0) alpha = LOWER[0]! + 2e-3;
@@ -298,8 +328,68 @@ function fitModel(y: readonly number[], spec: EtsSpec, m: number, maxit: number)
   };
   const opt = nelderMead(objective, par0, { maxit, reltol: Math.sqrt(Number.EPSILON) });
   const { p, x0 } = unpack(opt.x);
+  return fitResult(y, spec, m, p, x0, opt.x.length);
+}
+
+/** `refitEts`: the smoothing parameters optimised with the form and initial state fixed. */
+function fitSmoothing(
+  y: readonly number[],
+  spec: EtsSpec,
+  m: number,
+  maxit: number,
+  fixed: { params: EtsParams; x0: readonly number[] },
+): EtsFit {
+  const trended = spec.trend !== 'N';
+  const damped = spec.trend === 'Ad';
+  const seasonal = spec.season !== 'N';
+  const { params, x0 } = fixed;
+  const start = [params.alpha];
+  if (trended) start.push(params.beta!);
+  if (seasonal) start.push(params.gamma!);
+  if (damped) start.push(params.phi!);
+  const unpack = (par: readonly number[]): Required<EtsParams> => {
+    let k = 0;
+    const alpha = par[k++]!;
+    return {
+      alpha,
+      beta: trended ? par[k++]! : 0,
+      gamma: seasonal ? par[k++]! : 0,
+      phi: damped ? par[k++]! : 1,
+    };
+  };
+  const objective = (par: number[]): number => {
+    const p = unpack(par);
+    if (!validParams(p, trended, seasonal, damped, m)) return Infinity;
+    let { lik } = filter(y, spec, m, x0, p, false);
+    if (lik < -1e10) lik = -1e10;
+    return Number.isNaN(lik) ? Infinity : lik;
+  };
+  const opt = nelderMead(objective, start, { maxit, reltol: Math.sqrt(Number.EPSILON) });
+  return fitResult(
+    y,
+    spec,
+    m,
+    unpack(opt.x),
+    [...x0],
+    start.length + x0.length - (seasonal ? 1 : 0),
+  );
+}
+
+/** The fit's states, residuals and criteria at the estimated parameters. */
+function fitResult(
+  y: readonly number[],
+  spec: EtsSpec,
+  m: number,
+  p: Required<EtsParams>,
+  x0: number[],
+  estimated: number,
+): EtsFit {
+  const n = y.length;
+  const trended = spec.trend !== 'N';
+  const damped = spec.trend === 'Ad';
+  const seasonal = spec.season !== 'N';
   const run = filter(y, spec, m, x0, p, true);
-  const k = opt.x.length + 1;
+  const k = estimated + 1;
   const aic = run.lik + 2 * k;
   const bic = run.lik + Math.log(n) * k;
   const aicc = aic + (2 * k * (k + 1)) / (n - k - 1);
@@ -317,7 +407,7 @@ function fitModel(y: readonly number[], spec: EtsSpec, m: number, maxit: number)
     params,
     initialState: x0,
     lastState: run.state,
-    sigma2: sse / (n - opt.x.length),
+    sigma2: sse / (n - estimated),
     loglik: -0.5 * run.lik,
     aic,
     aicc,
@@ -815,14 +905,19 @@ export function qnorm(p: number): number {
 /**
  * ETS chosen by AICc among `ets()`'s default models, as a model of the chooser
  * (models.ts). A series too short for any seasonal model is fitted without seasonality.
+ *
+ * In a series context (a backtest over many prefixes of one series), the form and initial
+ * state are chosen once, by `fitEts` on the context's anchor prefix (the shortest, which
+ * ends before every backtest window), and each longer prefix re-estimates only the
+ * smoothing parameters (`refitEts`): a full choice costs 15 fits of up to 2000 likelihood
+ * evaluations, a refit about one of them. Without a context, every call is `ets()`.
  */
 export const etsModel: NamedForecaster = {
   name: 'ets',
   description:
     'exponential smoothing state space model (error, trend, seasonality) chosen by AICc, as R forecast::ets',
-  forecast: (train, h, m) => {
-    const fit = fitEts(train, { m: train.length >= 2 * m + 2 ? m : 1 });
-    const f = forecastEts(fit, h, [80, 95]);
+  forecast: (train, h, m, context) => {
+    const f = forecastEts(etsFitFor(train, m, context), h, [80, 95]);
     return {
       mean: f.mean,
       lower: { 80: f.lower[80]!, 95: f.lower[95]! },
@@ -830,3 +925,22 @@ export const etsModel: NamedForecaster = {
     };
   },
 };
+
+function etsFitFor(train: readonly number[], m: number, context?: SeriesContext): EtsFit {
+  const fresh = (y: readonly number[]) => fitEts(y, { m: y.length >= 2 * m + 2 ? m : 1 });
+  if (!context || train.length < context.anchor) return fresh(train);
+  const anchor = context.keep(`ets|${context.anchor}|${m}`, () => {
+    try {
+      return fresh(context.y.slice(0, context.anchor));
+    } catch {
+      return undefined;
+    }
+  });
+  if (!anchor) return fresh(train);
+  if (train.length === context.anchor) return anchor;
+  try {
+    return refitEts(anchor, train);
+  } catch {
+    return fresh(train); // e.g. a zero after the anchor under a multiplicative form
+  }
+}

@@ -5,6 +5,8 @@
  * prediction intervals at 80% and 95%.
  */
 
+import type { SeriesContext } from './series-context.ts';
+
 export const LEVELS = [80, 95] as const;
 export type Level = (typeof LEVELS)[number];
 
@@ -15,8 +17,17 @@ export interface Forecast {
   upper: Record<Level, number[]>;
 }
 
-/** `m` is the seasonal period (7 for daily data, 12 for monthly, 1 for none). */
-export type Forecaster = (train: readonly number[], h: number, m: number) => Forecast;
+/**
+ * `m` is the seasonal period (7 for daily data, 12 for monthly, 1 for none). `context`, when
+ * given, holds the series `train` is a prefix of and the work shared across its prefixes
+ * (`series-context.ts`); a model may use it to fit faster, never to look past `train`.
+ */
+export type Forecaster = (
+  train: readonly number[],
+  h: number,
+  m: number,
+  context?: SeriesContext,
+) => Forecast;
 
 export interface NamedForecaster {
   /** Short, stable, shown in reports and output: `snaive`, `theta`. */
