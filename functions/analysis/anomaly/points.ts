@@ -1,5 +1,5 @@
 import type { Baseline } from './baseline.ts';
-import { robustScale } from './robust.ts';
+import { robustScale, sideScales } from './robust.ts';
 import type { AnomalyFlag } from './types.ts';
 
 /** Iglewicz and Hoaglin's cut-off for the MAD z-score. */
@@ -7,8 +7,10 @@ export const DEFAULT_THRESHOLD = 3.5;
 
 /**
  * Points whose remainder against the baseline is far from the remainders' median:
- * |r - median(r)| / (1.4826 MAD(r)) > threshold. Only observed points are scored and enter
- * the median and MAD (interpolated ones are the model's, not the data's).
+ * |r - median(r)| / scale > threshold, the scale robust (`robustScale`) and taken per side
+ * of the median (`sideScales`: skewed noise gets a wider band on its long side). Only
+ * observed points are scored and enter the median and scales (interpolated ones are the
+ * model's, not the data's). `scale` returned is the common one.
  */
 export function pointAnomalies(
   values: readonly number[],
@@ -22,9 +24,10 @@ export function pointAnomalies(
   const { center, scale } = robustScale(scored);
   const flags: AnomalyFlag[] = [];
   if (!(scale > 0)) return { flags, tests: scored.length, scale };
+  const sides = sideScales(scored, center, scale);
   baseline.remainder.forEach((r, i) => {
     if (!observed(i)) return;
-    const score = (r - center) / scale;
+    const score = (r - center) / (r >= center ? sides.high : sides.low);
     if (!(Math.abs(score) > threshold)) return;
     const expected = baseline.expected[i]! + center;
     flags.push({
@@ -32,8 +35,8 @@ export function pointAnomalies(
       timestamp: dates[i]!,
       value: values[i]!,
       expected,
-      lower: expected - threshold * scale,
-      upper: expected + threshold * scale,
+      lower: expected - threshold * sides.low,
+      upper: expected + threshold * sides.high,
       score,
       direction: score > 0 ? 'high' : 'low',
       method: 'seasonal-mad',

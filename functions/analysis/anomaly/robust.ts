@@ -96,3 +96,29 @@ export function rollingMedian(
     return Math.abs(lo - full) <= Math.abs(hi - full) ? lo : hi;
   });
 }
+
+/** Fewer values than this on one side of the median: that side keeps the common scale. */
+const MIN_SIDE = 20;
+
+/**
+ * One scale per side of the center (the "double MAD"): the common scale times the ratio of
+ * the MAD of the values above (below) the center to the MAD of all. Business series are
+ * skewed: sales jump up far more often than they fall, so one symmetric scale calls
+ * ordinary busy days odd and hides real drops. For symmetric data both ratios are about 1
+ * and nothing changes.
+ */
+export function sideScales(
+  values: readonly number[],
+  center: number,
+  scale: number,
+): { low: number; high: number } {
+  const xs = values.filter(Number.isFinite);
+  const all = mad(xs, center);
+  const side = (keep: (d: number) => boolean) => {
+    const deviations = xs.map((x) => x - center).filter((d) => keep(d));
+    if (!(all > 0) || deviations.length < MIN_SIDE) return scale;
+    const ratio = median(deviations.map(Math.abs)) / all;
+    return ratio > 0 ? scale * ratio : scale;
+  };
+  return { low: side((d) => d <= 0), high: side((d) => d >= 0) };
+}

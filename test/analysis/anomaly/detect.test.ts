@@ -50,7 +50,7 @@ describe('detectAnomalies', () => {
 
   it('groups nearby flags into one incident', () => {
     const x = cleanDaily(140);
-    x[60]! += 30;
+    x[60]! += 40;
     x[61]! += 25;
     x[63]! -= 30;
     x[100]! += 30;

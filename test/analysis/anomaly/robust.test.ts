@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mad, median, robustScale, rollingMedian } from '#analysis/anomaly/robust.ts';
+import { mad, median, robustScale, rollingMedian, sideScales } from '#analysis/anomaly/robust.ts';
 
 describe('robust statistics', () => {
   it('median and MAD ignore non-finite values and are not moved by an outlier', () => {
@@ -43,3 +43,22 @@ function normalQuantile(p: number): number {
       (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t ** 3);
   return p < 0.5 ? -z : z;
 }
+
+describe('sideScales (double MAD)', () => {
+  it('widens the long side of skewed data and leaves symmetric data alone', () => {
+    // Deterministic quantiles of an exponential (skewed right) and of a symmetric triangle.
+    const skewed = Array.from({ length: 200 }, (_, i) => -Math.log(1 - (i + 0.5) / 200));
+    const { center, scale } = robustScale(skewed);
+    const sides = sideScales(skewed, center, scale);
+    expect(sides.high).toBeGreaterThan(1.5 * sides.low);
+    const symmetric = Array.from({ length: 201 }, (_, i) => i - 100);
+    const s = robustScale(symmetric);
+    const even = sideScales(symmetric, s.center, s.scale);
+    expect(even.high).toBeCloseTo(s.scale, 10);
+    expect(even.low).toBeCloseTo(s.scale, 10);
+  });
+
+  it('keeps the common scale for a side with too few values', () => {
+    expect(sideScales([1, 2, 3, 4, 100], 3, 1)).toEqual({ low: 1, high: 1 });
+  });
+});
