@@ -70,7 +70,8 @@ export async function runR(
       String(origins),
       String(reps),
     ],
-    { maxBuffer: 64 << 20 },
+    // TZ set: otherwise R asks timedatectl, which fails without systemd and warns.
+    { maxBuffer: 64 << 20, env: { ...process.env, TZ: process.env['TZ'] ?? 'UTC' } },
   );
   const forecasts: RReferences['forecasts'] = new Map();
   for (const r of parseCsv(await readFile(out, 'utf8'))) {

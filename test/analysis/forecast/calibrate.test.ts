@@ -3,7 +3,7 @@ import type { OriginResult } from '#analysis/forecast/backtest.ts';
 import {
   applyCalibration,
   calibrationFrom,
-  conformalQuantile,
+  empiricalQuantile,
 } from '#analysis/forecast/calibrate.ts';
 import { normalIntervals } from '#analysis/forecast/forecaster.ts';
 
@@ -21,10 +21,12 @@ const origin = (actual: number[]): OriginResult => ({
 });
 
 describe('conformal calibration of intervals', () => {
-  it('takes the ceil((n + 1) q)-th smallest value, or nothing when n is too small', () => {
-    const values = Array.from({ length: 9 }, (_, i) => i + 1);
-    expect(conformalQuantile(values, 0.8)).toBe(8);
-    expect(conformalQuantile(values, 0.95)).toBeUndefined();
+  it('takes the ceil(n q)-th smallest value', () => {
+    const values = Array.from({ length: 9 }, (_, i) => 9 - i);
+    expect(empiricalQuantile(values, 0.8)).toBe(8);
+    expect(empiricalQuantile(values, 0.5)).toBe(5);
+    expect(empiricalQuantile(values, 0.95)).toBe(9);
+    expect(empiricalQuantile([], 0.8)).toBeUndefined();
   });
 
   it('widens bands whose backtest errors were larger than the model said', () => {
@@ -52,5 +54,9 @@ describe('conformal calibration of intervals', () => {
     const cal = calibrationFrom([origin([NaN, NaN, 3])]);
     expect(cal.points).toBe(1);
     expect(cal.factor).toEqual({ 80: 1, 95: 1 });
+    // 12 points: enough for the 80% band, not for the 95% one.
+    const some = calibrationFrom([origin(new Array<number>(12).fill(3))]);
+    expect(some.factor[80]).toBeCloseTo(3 / 1.2815515655446004, 12);
+    expect(some.factor[95]).toBe(1);
   });
 });
