@@ -1,13 +1,10 @@
 import {
-  autoForecast,
-  autoModel,
-  minimumLength,
-  type AutoForecast,
-} from '#analysis/forecast/auto.ts';
-import { backtest, type BacktestResult } from '#analysis/forecast/backtest.ts';
-import type { Forecast } from '#analysis/forecast/forecaster.ts';
-import { FORECASTERS } from '#analysis/forecast/models.ts';
-import { futureDates, SEASONAL_PERIOD, type RegularSeries } from '#analysis/forecast/series.ts';
+  evaluateSeries,
+  type BacktestMetrics,
+  type ForecastRow,
+  type SeriesEvaluation,
+} from '#analysis/forecast/evaluate.ts';
+import type { RegularSeries } from '#analysis/forecast/series.ts';
 import { InputRejectedError } from '#platform/errors.ts';
 import { runSeriesCommand, stdio, type CommandIo } from '#cli/series-input.ts';
 
@@ -36,42 +33,12 @@ export const FORECAST_COLUMNS = [
   'hi95',
 ] as const;
 
-export interface ForecastRow {
-  series_id: string;
-  train_end: string;
-  ds: string;
-  yhat: number;
-  lo80: number;
-  hi80: number;
-  lo95: number;
-  hi95: number;
-}
+export type { ForecastRow };
 
-interface Metrics {
-  mase: number | null;
-  smape: number | null;
-  coverage80: number | null;
-  coverage95: number | null;
-}
-
-export interface SeriesReport {
-  series_id: string;
-  frequency: string;
-  /** Seasonal period used (1: none). */
-  period: number;
-  points: number;
-  first: string;
-  last: string;
-  filled: number;
-  notes: string[];
-  /** Without --backtest: the model chosen on all the history, and why. */
-  model?: string;
-  reason?: string;
-  /** Each candidate's backtest on the history (the chooser's evidence). */
-  candidates?: Record<string, Metrics>;
+/** What the command prints per series: `evaluateSeries`'s result, its forecast or backtest rows as `rows`. */
+export interface SeriesReport extends Omit<SeriesEvaluation, 'forecast' | 'backtest'> {
   /** With --backtest K: the models chosen at each origin, and the error of the whole procedure. */
-  backtest?: Metrics & { origins: { train_end: string; model: string }[] };
-  error?: string;
+  backtest?: BacktestMetrics & { origins: { train_end: string; model: string }[] };
   rows: ForecastRow[];
 }
 
@@ -119,7 +86,10 @@ export async function forecastCommand(
   });
 }
 
-/** The forecast (or backtest) of one series; a series that cannot be forecast gets `error`. */
+/**
+ * The forecast (or backtest) of one series, as `evaluateSeries` computes it, in the shape the
+ * command prints; a series that cannot be forecast gets `error`.
+ */
 function forecastSeries(
   s: RegularSeries,
   h: number,
@@ -127,79 +97,31 @@ function forecastSeries(
   file: string,
   named: boolean,
 ): SeriesReport {
-  const notes = [...s.notes];
-  const points = s.values.length;
-  // Yearly seasonality of weekly or monthly data needs two years; shorter, forecast without it.
-  let m = SEASONAL_PERIOD[s.frequency];
-  if (s.frequency !== 'daily' && points < minimumLength(m, h, origins ?? 0)) {
-    notes.push(
-      `shorter than ${minimumLength(m, h, origins ?? 0)} points: no yearly seasonality modelled`,
-    );
-    m = 1;
-  }
-  const report: SeriesReport = {
-    series_id: s.id,
-    frequency: s.frequency,
-    period: m,
-    points,
-    first: s.dates[0]!,
-    last: s.dates[points - 1]!,
-    filled: s.filled.length,
-    notes,
-    rows: [],
+  const label = `${named ? `series ${JSON.stringify(s.id)} of ` : ''}${file}`;
+  const { forecast, backtest, model, reason, candidates, error, ...head } = evaluateSeries(s, {
+    horizon: h,
+    ...(origins !== undefined ? { backtest: origins } : {}),
+    label,
+  });
+  // The keys in the order the command has always printed them.
+  return {
+    ...head,
+    rows: forecast ?? backtest?.rows ?? [],
+    ...(model !== undefined ? { model, reason: reason! } : {}),
+    ...(candidates ? { candidates } : {}),
+    ...(backtest
+      ? {
+          backtest: {
+            mase: backtest.mase,
+            smape: backtest.smape,
+            coverage80: backtest.coverage80,
+            coverage95: backtest.coverage95,
+            origins: backtest.origins,
+          },
+        }
+      : {}),
+    ...(error !== undefined ? { error } : {}),
   };
-  const needed = minimumLength(m, h, origins ?? 0);
-  if (points < needed) {
-    const what = `${named ? `series ${JSON.stringify(s.id)} of ` : ''}${file}`;
-    const fit = needed - h * ((origins ?? 0) + 1);
-    const season = m > 1 ? `, more than two seasons of ${m} ${s.frequency} points` : '';
-    const windows = origins ? ` and ${origins} backtest window(s) of ${h}` : '';
-    report.error = `${what}: ${points} points, need ${needed} (${fit} to fit the models${season}, ${h} to choose among them${windows})`;
-    return report;
-  }
-  const rowsOf = (forecast: Forecast, trainEnd: number): ForecastRow[] => {
-    const ds = futureDates(s, forecast.mean.length, s.dates[trainEnd - 1]);
-    return forecast.mean.map((yhat, j) => ({
-      series_id: s.id,
-      train_end: s.dates[trainEnd - 1]!,
-      ds: ds[j]!,
-      yhat: round(yhat),
-      lo80: round(forecast.lower[80][j]!),
-      hi80: round(forecast.upper[80][j]!),
-      lo95: round(forecast.lower[95][j]!),
-      hi95: round(forecast.upper[95][j]!),
-    }));
-  };
-  if (origins === undefined) {
-    const auto: AutoForecast = autoForecast(s.values, h, m, { observed: s.observed });
-    report.model = auto.model.name;
-    report.reason = auto.reason;
-    report.candidates = Object.fromEntries(auto.backtests.map((b) => [b.model, metrics(b)]));
-    report.rows = rowsOf(auto.forecast, points);
-    return report;
-  }
-  const chosen: string[] = [];
-  const result = backtest(
-    autoModel({
-      observed: s.observed,
-      models: FORECASTERS,
-      onChoice: (c) => chosen.push(c.model.name),
-    }),
-    s.values,
-    h,
-    origins,
-    m,
-    s.observed,
-  );
-  report.backtest = {
-    ...metrics(result),
-    origins: result.origins.map((o, i) => ({
-      train_end: s.dates[o.trainEnd - 1]!,
-      model: chosen[i]!,
-    })),
-  };
-  report.rows = result.origins.flatMap((o) => rowsOf(o.forecast, o.trainEnd));
-  return report;
 }
 
 function describe(report: SeriesReport, io: ForecastIo, origins: number | undefined): void {
@@ -219,16 +141,6 @@ function describe(report: SeriesReport, io: ForecastIo, origins: number | undefi
   for (const note of report.notes) io.err(`  note: ${note}\n`);
 }
 
-function metrics(b: BacktestResult): Metrics {
-  const finite = (x: number) => (Number.isFinite(x) ? round(x) : null);
-  return {
-    mase: finite(b.mase),
-    smape: finite(b.smape),
-    coverage80: finite(b.coverage[80]),
-    coverage95: finite(b.coverage[95]),
-  };
-}
-
 function positiveInt(value: number | string, flag: string): number {
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isInteger(n) || n < 1 || (typeof value === 'string' && value.trim() === ''))
@@ -238,6 +150,5 @@ function positiveInt(value: number | string, flag: string): number {
   return n;
 }
 
-const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);
 const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
