@@ -1,7 +1,7 @@
 import type { ColumnContract, Contract, QueryEngine, Row } from '#platform/ports.ts';
 import { quoteIdent } from '#query/sql.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
-import { monthKey, quantile } from './dialect.ts';
+import { dayKey, monthKey, quantile } from './dialect.ts';
 
 /** Per-column counts and ranges of one dataset, in one scan; `min`/`max` null where not computed. */
 export interface ColumnProfile {
@@ -123,11 +123,21 @@ export async function rowsOutside(
   return { total: num(counted?.['n']), rows };
 }
 
-export interface MonthlyPoint {
-  month: string;
+/** The rows of one period, and the sum and mean of each measure over them. */
+export interface PeriodTotals {
   rows: number;
   sums: Record<string, number | null>;
   means: Record<string, number | null>;
+}
+
+export interface MonthlyPoint extends PeriodTotals {
+  month: string;
+}
+
+/** One calendar day of a dataset. */
+export interface DailyPoint extends PeriodTotals {
+  /** `YYYY-MM-DD`. */
+  day: string;
 }
 
 export async function monthlyTotals(
@@ -136,19 +146,45 @@ export async function monthlyTotals(
   timeColumn: string,
   measures: string[],
 ): Promise<MonthlyPoint[]> {
+  const points = await periodTotals(engine, contract, timeColumn, measures, monthKey);
+  return points.map(({ period, ...p }) => ({ month: period, ...p }));
+}
+
+/**
+ * Rows, sums and means of each measure per calendar day of the time column (a timestamp
+ * counts on its date), days in order; days with no row are absent. The daily series of
+ * event data (revenue per day, events per day) and of time series with several rows per date.
+ */
+export async function dailyTotals(
+  engine: QueryEngine,
+  contract: Contract,
+  timeColumn: string,
+  measures: string[],
+): Promise<DailyPoint[]> {
+  const points = await periodTotals(engine, contract, timeColumn, measures, dayKey);
+  return points.map(({ period, ...p }) => ({ day: period, ...p }));
+}
+
+/** One scan grouped by `key` of the time column: rows, sums and means of every measure. */
+async function periodTotals(
+  engine: QueryEngine,
+  contract: Contract,
+  timeColumn: string,
+  measures: string[],
+  key: (dialect: QueryEngine['dialect'], expr: string) => string,
+): Promise<(PeriodTotals & { period: string })[]> {
   const time = ident(timeColumn);
   const selects = measures.flatMap((m, i) => [
     `sum(${ident(m)}) AS s${i}`,
     `avg(${ident(m)}) AS a${i}`,
   ]);
-  const month = monthKey(engine.dialect, time);
   const rows = await engine.query(
-    `SELECT ${month} AS month, count(*) AS n` +
+    `SELECT ${key(engine.dialect, time)} AS period, count(*) AS n` +
       `${selects.length ? ', ' + selects.join(', ') : ''} FROM ${table(contract)} ` +
       `WHERE ${time} IS NOT NULL GROUP BY 1 ORDER BY 1`,
   );
   return rows.map((r) => ({
-    month: String(r['month']),
+    period: String(r['period']),
     rows: num(r['n']),
     sums: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`s${i}`])])),
     means: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`a${i}`])])),

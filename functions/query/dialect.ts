@@ -15,3 +15,8 @@ export function quantile(dialect: Dialect, expr: string, q: number): string {
 export function monthKey(dialect: Dialect, expr: string): string {
   return dialect === 'duckdb' ? `strftime(${expr}, '%Y-%m')` : `date_format(${expr}, '%Y-%m')`;
 }
+
+/** A DATE or TIMESTAMP as its `YYYY-MM-DD` day (both engines spell this the same). */
+export function dayKey(_dialect: Dialect, expr: string): string {
+  return `CAST(CAST(${expr} AS DATE) AS VARCHAR)`;
+}

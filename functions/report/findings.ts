@@ -1,3 +1,5 @@
+import type { BacktestMetrics, ForecastRow } from '#analysis/forecast/evaluate.ts';
+
 /**
  * The findings model: what every analysis emits and what the report is made of. Numbers
  * here are the ones the run computed; the report only formats them.
@@ -71,7 +73,107 @@ export interface TrendFinding {
   slopeShareOfMean: number | undefined;
 }
 
-export type Finding = OutlierFinding | TrendFinding;
+/**
+ * How a series was made from a dataset's rows: a measure's own values (one row per date),
+ * its sum or mean per day (several rows per date, events), or the number of events per day.
+ */
+export type SeriesAggregation = 'value' | 'sum' | 'mean' | 'count';
+
+/** Which regular series of which dataset a time-series finding is about, and its span. */
+export interface SeriesFacts {
+  dataset: string;
+  /** The measure; absent for the number of events per day. */
+  column?: string;
+  aggregation: SeriesAggregation;
+  /** For a person: `revenue`, `net_amount (sum per day)`, `events per day`. */
+  series: string;
+  timeColumn: string;
+  frequency: 'daily' | 'weekly' | 'monthly';
+  /** Seasonal period used (7 for daily data; 1: none). */
+  period: number;
+  points: number;
+  first: string;
+  last: string;
+  /** Periods with no value, filled by linear interpolation for the models only (never scored). */
+  filled: number;
+  /** Said to the reader: gaps filled, seasonality left out, history too short for a full backtest. */
+  notes: string[];
+}
+
+/**
+ * Backtest errors (null where not computable): MASE, scaled by the in-sample seasonal naive
+ * error; sMAPE in percent (0..200); the shares of scored holdout points inside the 80% and
+ * 95% intervals.
+ */
+export type ForecastErrors = BacktestMetrics;
+
+/** One forecast step: date, point forecast, 80% and 95% intervals. */
+export type ForecastStep = Omit<ForecastRow, 'series_id' | 'train_end'>;
+
+export interface ForecastFinding extends SeriesFacts {
+  id: string;
+  kind: 'forecast';
+  horizon: number;
+  /** The model chosen on all the history, and why (its backtest against the others). */
+  model: string;
+  reason: string;
+  /** Each candidate's backtest on the history: the evidence of the choice. */
+  candidates: ({ model: string } & ForecastErrors)[];
+  /**
+   * The rolling-origin backtest of the whole procedure (the model chosen afresh at each
+   * origin from its training data only), beside seasonal naive on the same origins. Absent
+   * when the history is too short for one origin (a note says so).
+   */
+  backtest?: ForecastErrors & {
+    origins: number;
+    /** Holdout points scored over all origins. */
+    scored: number;
+    /** The model chosen at each origin, in time order. */
+    models: string[];
+    baseline: { model: string } & ForecastErrors;
+  };
+  /** The forecast after the last date, with 80% and 95% intervals. */
+  forecast: ForecastStep[];
+}
+
+/** One flagged point of a series: what it was, what was expected there, and how far off. */
+export interface SeriesAnomaly {
+  date: string;
+  value: number;
+  expected: number;
+  /** The range not flagged there. */
+  lower: number;
+  upper: number;
+  /** Robust z-score: signed distance from the expected value in robust standard deviations. */
+  score: number;
+  direction: 'high' | 'low';
+  /** `seasonal-mad`: a point far from its seasonal baseline; `level-shift`: a lasting change of level starts. */
+  method: 'seasonal-mad' | 'level-shift';
+}
+
+/** Nearby flags of one series, grouped. */
+export interface SeriesIncident {
+  start: string;
+  end: string;
+  flags: number;
+  /** The flag with the largest |score|. */
+  peak: SeriesAnomaly;
+  direction: 'high' | 'low' | 'mixed';
+  methods: SeriesAnomaly['method'][];
+}
+
+export interface SeriesAnomalyFinding extends SeriesFacts {
+  id: string;
+  kind: 'series_anomalies';
+  /** Tests run on this series: points judged and level-shift positions tried. */
+  tests: number;
+  /** The score beyond which a point is flagged. */
+  threshold: number;
+  anomalies: SeriesAnomaly[];
+  incidents: SeriesIncident[];
+}
+
+export type Finding = OutlierFinding | TrendFinding | ForecastFinding | SeriesAnomalyFinding;
 
 /** What one Map iteration produced: findings, or why it produced none. */
 export interface AnalysisOutput {
@@ -81,4 +183,6 @@ export interface AnalysisOutput {
   findings: Finding[];
   /** Set when the analysis ran but the data did not support it. */
   notComputed?: string;
+  /** Parts the data did not support while the rest was computed (a series too short), each with why. */
+  notComputedParts?: string[];
 }

@@ -8,7 +8,15 @@ import {
   plural,
   table,
 } from './format.ts';
-import { outlierFindings, trendFindings, type DatasetSection, type ReportModel } from './model.ts';
+import {
+  forecastFindings,
+  outlierFindings,
+  seriesAnomalyFindings,
+  trendFindings,
+  type DatasetSection,
+  type ReportModel,
+} from './model.ts';
+import { forecastsSection, seriesAnomaliesSection, seriesMethodology } from './series-markdown.ts';
 import { robustDistance } from './summary.ts';
 
 /** How many recent months the trend tables show. */
@@ -19,11 +27,13 @@ export function renderMarkdown(model: ReportModel): string {
   const sections = [
     header(model),
     executiveSummary(model),
+    seriesAnomaliesSection(seriesAnomalyFindings(model)),
     anomalies(outlierFindings(model)),
     trends(trendFindings(model)),
+    forecastsSection(forecastFindings(model)),
     dataAnalyzed(model),
     notComputed(model),
-    methodology(),
+    methodology(model),
   ];
   return sections.filter((s): s is string => s !== undefined).join('\n\n') + '\n';
 }
@@ -313,14 +323,15 @@ function notComputed(m: ReportModel): string | undefined {
   ].join('\n');
 }
 
-function methodology(): string {
+function methodology(m: ReportModel): string {
   return [
     '## Methodology',
     '',
     '- Every number in this report was computed by this run from the curated data; rows that failed validation are counted under Data analyzed and excluded from every analysis.',
     '- A row whose id appears in several files counts once (entities, one row per customer or product, as in their latest snapshot), so rows analysed can be fewer than rows curated.',
-    '- Anomalies: for each measure, Q1, the median and Q3 are computed over all rows (exact quantiles on the local engine); a value below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is listed, most extreme first, at most ten per measure. Measures whose IQR is 0 are not tested. Seasonal baselines come in a later version: a seasonal peak can appear here as an outlier.',
+    '- Anomalies: for each measure, Q1, the median and Q3 are computed over all rows (exact quantiles on the local engine); a value below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is listed, most extreme first, at most ten per measure. Measures whose IQR is 0 are not tested. On a time series this rule knows no season, so a seasonal peak can appear here as an outlier; Time-series anomalies judge each date against its seasonal baseline instead.',
     '- Trends: measures are totalled per calendar month (averaged for levels such as prices, rates and scores, judged from the column name). A first or last month that the data covers only in part (by at least its usual spacing: a day for daily data, a week for weekly) is marked partial and left out of growth figures; a month with no rows is named, and no growth is computed across it. Month over month compares the last full month with the calendar month before; year over year with the same month a year earlier; the trend per month is the least-squares slope over the full months by calendar position, as a share of their mean.',
+    ...seriesMethodology(forecastFindings(m), seriesAnomalyFindings(m)),
   ].join('\n');
 }
 

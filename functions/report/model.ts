@@ -1,6 +1,12 @@
 import type { ColumnProfile } from '#query/aggregates.ts';
 import type { DatasetKind } from '#platform/ports.ts';
-import type { Finding, OutlierFinding, TrendFinding } from './findings.ts';
+import type {
+  Finding,
+  ForecastFinding,
+  OutlierFinding,
+  SeriesAnomalyFinding,
+  TrendFinding,
+} from './findings.ts';
 
 /** One quarantined row as the report shows it: reasons quoting a pii value quote it masked. */
 export interface QuarantineSample {
@@ -74,3 +80,7 @@ export const outlierFindings = (m: ReportModel) =>
   m.findings.filter((f): f is OutlierFinding => f.kind === 'outliers');
 export const trendFindings = (m: ReportModel) =>
   m.findings.filter((f): f is TrendFinding => f.kind === 'monthly_trend');
+export const forecastFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is ForecastFinding => f.kind === 'forecast');
+export const seriesAnomalyFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is SeriesAnomalyFinding => f.kind === 'series_anomalies');

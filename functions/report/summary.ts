@@ -1,15 +1,21 @@
-import type { OutlierExample, OutlierFinding, TrendFinding } from './findings.ts';
+import type {
+  OutlierExample,
+  OutlierFinding,
+  SeriesAnomalyFinding,
+  TrendFinding,
+} from './findings.ts';
 import { cell, formatChange, formatNumber, formatShare, normalRange, plural } from './format.ts';
 import type { DatasetSection } from './model.ts';
 
 /**
  * The executive summary: a few sentences, each built from computed numbers. The most
- * extreme outliers and the largest year-over-year moves come first.
+ * extreme outliers, the largest time-series anomaly and the largest year-over-year moves.
  */
 export function executiveSummary(
   datasets: DatasetSection[],
   outliers: OutlierFinding[],
   trends: TrendFinding[],
+  seriesAnomalies: SeriesAnomalyFinding[] = [],
 ): string[] {
   const lines: string[] = [];
   const read = sum(datasets.map((d) => d.rowsRead));
@@ -46,6 +52,9 @@ export function executiveSummary(
     lines.push(`Unusual ${dataset} row${where(e)}: ${parts.join('; ')}.`);
   }
 
+  const largest = largestIncident(seriesAnomalies);
+  if (largest) lines.push(largest);
+
   const moves = trends
     .filter((t) => t.aggregation === 'sum' && t.yearOverYear?.change !== undefined)
     .sort(
@@ -65,6 +74,32 @@ export function executiveSummary(
     );
   }
   return lines;
+}
+
+/**
+ * The incident whose peak lies furthest from its expected value, as a sentence, with the
+ * other series of its dataset flagged on the same date.
+ */
+function largestIncident(findings: SeriesAnomalyFinding[]): string | undefined {
+  const all = findings.flatMap((f) => f.incidents.map((i) => ({ f, i })));
+  const top = all.sort(
+    (a, b) => Math.abs(b.i.peak.score) - Math.abs(a.i.peak.score) || a.f.id.localeCompare(b.f.id),
+  )[0];
+  if (!top) return undefined;
+  const { f, i } = top;
+  const p = i.peak;
+  const same = findings
+    .filter((o) => o !== f && o.dataset === f.dataset)
+    .filter((o) => o.anomalies.some((a) => a.date === p.date))
+    .map((o) => o.series);
+  const span =
+    i.start === i.end ? '' : ` (incident ${i.start} to ${i.end}, ${plural(i.flags, 'flag')})`;
+  return (
+    `Largest time-series anomaly: ${f.dataset} ${f.series} on ${p.date} was ${formatNumber(p.value)}, ` +
+    `${p.direction === 'high' ? 'above' : 'below'} the ${formatNumber(p.expected)} expected ` +
+    `(usual range ${formatNumber(p.lower)} to ${formatNumber(p.upper)}; robust score ${formatNumber(p.score)})${span}` +
+    `${same.length ? `; ${same.join(', ')} ${same.length === 1 ? 'is' : 'are'} also flagged that day` : ''}.`
+  );
 }
 
 /** How many interquartile ranges a value lies beyond the median. */

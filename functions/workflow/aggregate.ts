@@ -1,5 +1,7 @@
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
+import { discoverSeries, seriesSpecs, type SeriesDiscovery } from '#analysis/series-discovery.ts';
 import {
+  dailyTotals,
   measureQuartiles,
   profileDataset,
   timeCoverage,
@@ -15,6 +17,8 @@ export interface DatasetAggregates {
   quartiles: MeasureQuartiles[];
   /** The span and spacing of the time column, where the dataset has one with values. */
   coverage?: TimeCoverage;
+  /** Where its regular series are (`SeriesDiscovery`), where it may have any. */
+  seriesKey?: string;
 }
 
 export interface RunAggregates {
@@ -22,7 +26,11 @@ export interface RunAggregates {
   datasets: Record<string, DatasetAggregates>;
 }
 
-/** The shared SQL of a run: one profile scan and one quartile scan per dataset. */
+/**
+ * The shared SQL of a run: one profile scan and one quartile scan per dataset, and for
+ * datasets with a time column that are not entities, one scan of daily totals made into
+ * regular series (series discovery), stored beside the aggregates for the time-series analyses.
+ */
 export async function aggregateRun(
   deps: { store: BlobStore; engine: QueryEngine },
   input: { runId: string; planKey: string },
@@ -35,7 +43,20 @@ export async function aggregateRun(
     const coverage = d.contract.timeColumn
       ? await timeCoverage(deps.engine, d.contract, d.contract.timeColumn)
       : undefined;
-    datasets[d.dataset] = { profile, quartiles, ...(coverage ? { coverage } : {}) };
+    const specs = seriesSpecs(d.contract, d.measures);
+    let seriesKey: string | undefined;
+    if (specs.length > 0 && coverage && d.contract.timeColumn) {
+      const days = await dailyTotals(deps.engine, d.contract, d.contract.timeColumn, d.measures);
+      const discovery: SeriesDiscovery = discoverSeries(d.contract, specs, days);
+      seriesKey = runKeys(input.runId).series(d.dataset);
+      await deps.store.put(seriesKey, JSON.stringify(discovery), 'application/json');
+    }
+    datasets[d.dataset] = {
+      profile,
+      quartiles,
+      ...(coverage ? { coverage } : {}),
+      ...(seriesKey ? { seriesKey } : {}),
+    };
   }
   const aggregatesKey = runKeys(input.runId).aggregates;
   await deps.store.put(

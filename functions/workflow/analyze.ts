@@ -1,4 +1,6 @@
 import { findOutliers } from '#analysis/outliers.ts';
+import { forecastFindings, seriesAnomalyFindings } from '#analysis/series-analyses.ts';
+import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
 import { monthlyTrends } from '#analysis/trends.ts';
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
 import { monthlyTotals } from '#query/aggregates.ts';
@@ -41,6 +43,10 @@ export async function runAnalysis(
     findings: [],
   };
 
+  const discovery = stats.seriesKey
+    ? await readJson<SeriesDiscovery>(deps.store, stats.seriesKey)
+    : undefined;
+
   switch (analysis.kind) {
     case 'outliers':
       output.findings = await findOutliers(
@@ -50,6 +56,23 @@ export async function runAnalysis(
         stats.profile,
       );
       break;
+    case 'forecast':
+    case 'anomalies': {
+      if (!discovery) {
+        output.notComputed = 'the dataset has no time column with values';
+        break;
+      }
+      const result =
+        analysis.kind === 'forecast'
+          ? forecastFindings(discovery, plan.forecast)
+          : seriesAnomalyFindings(discovery);
+      output.findings = result.findings;
+      if (result.findings.length === 0)
+        output.notComputed =
+          result.notComputed.join('; ') || 'no measure of the dataset is a regular time series';
+      else if (result.notComputed.length > 0) output.notComputedParts = result.notComputed;
+      break;
+    }
     case 'monthly_trends': {
       const timeColumn = dataset.contract.timeColumn;
       if (!timeColumn || !stats.coverage) {

@@ -4,6 +4,7 @@ import type { AnalysisOutput, Finding } from '#report/findings.ts';
 import { renderMarkdown } from '#report/markdown.ts';
 import {
   outlierFindings,
+  seriesAnomalyFindings,
   trendFindings,
   type DatasetSection,
   type NotComputed,
@@ -60,6 +61,8 @@ export async function assembleReport(
     findings.push(...output.findings);
     if (output.notComputed)
       notComputed.push({ analysisId: result.analysisId, dataset, reason: output.notComputed });
+    for (const reason of output.notComputedParts ?? [])
+      notComputed.push({ analysisId: result.analysisId, dataset, reason });
   }
 
   const datasets = await Promise.all(
@@ -99,9 +102,12 @@ export async function assembleReport(
   );
   const model: ReportModel = {
     ...masked,
-    summary: executiveSummary(masked.datasets, outlierFindings(masked), trendFindings(masked)).map(
-      scrubText,
-    ),
+    summary: executiveSummary(
+      masked.datasets,
+      outlierFindings(masked),
+      trendFindings(masked),
+      seriesAnomalyFindings(masked),
+    ).map(scrubText),
   };
 
   await deps.store.put(keys.reportJson, JSON.stringify(model, null, 2) + '\n', 'application/json');

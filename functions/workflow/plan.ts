@@ -1,8 +1,10 @@
 import type { BlobStore, Catalog, Contract, Manifest } from '#platform/ports.ts';
 import { lakeKeys } from '#ingest/lake-keys.ts';
+import { seriesSpecs } from '#analysis/series-discovery.ts';
+import { ConfigError } from '#platform/errors.ts';
 import { runKeys } from './run-keys.ts';
 
-export type AnalysisKind = 'outliers' | 'monthly_trends';
+export type AnalysisKind = 'outliers' | 'monthly_trends' | 'forecast' | 'anomalies';
 
 export interface AnalysisTask {
   id: string;
@@ -41,14 +43,31 @@ export interface RunPlan {
   /** Datasets in the lake that cannot be analysed, why, and their files. */
   skipped: { dataset: string; reason: string; inputs: InputSummary[] }[];
   analyses: AnalysisTask[];
+  /** How far ahead forecasts go, and the backtest origins of the whole procedure. */
+  forecast: ForecastSettings;
 }
+
+export interface ForecastSettings {
+  /** Steps (days, weeks or months, as the series is spaced) ahead. @default 7 */
+  horizon: number;
+  /** Rolling origins of the backtest of the whole procedure. @default 5 */
+  origins: number;
+}
+
+export const DEFAULT_FORECAST: ForecastSettings = { horizon: 7, origins: 5 };
+
+/** The longest forecast horizon a run accepts. */
+const MAX_HORIZON = 366;
 
 /** What the Plan state passes: the execution's name and start, and the execution input. */
 export interface PlanInput {
   runId: string;
   startedAt: string;
-  /** `{ "trigger": "schedule" }` from the scheduler; anything, or nothing, from a manual start. */
-  input?: { trigger?: unknown };
+  /**
+   * `{ "trigger": "schedule" }` from the scheduler; anything, or nothing, from a manual start.
+   * `forecastHorizon` (a whole number of periods, 1 to 366) sets how far forecasts go.
+   */
+  input?: { trigger?: unknown; forecastHorizon?: unknown };
 }
 
 /** The Plan state's output: small, because Step Functions payloads stop at 256 KB. */
@@ -93,6 +112,7 @@ export async function planRun(
     datasets,
     skipped,
     analyses,
+    forecast: { ...DEFAULT_FORECAST, horizon: forecastHorizon(input.input?.forecastHorizon) },
   };
   await deps.store.put(keys.plan, JSON.stringify(plan, null, 2), 'application/json');
   return { runId: input.runId, planKey: keys.plan, analyses };
@@ -107,7 +127,23 @@ function analysesFor(d: DatasetPlan): AnalysisTask[] {
   if (d.contract.kind !== 'entities' && d.contract.timeColumn && d.measures.length > 0) {
     tasks.push({ id: `monthly-trends-${d.dataset}`, kind: 'monthly_trends', dataset: d.dataset });
   }
+  // Time series and events (their daily aggregates); never entities.
+  if (seriesSpecs(d.contract, d.measures).length > 0) {
+    tasks.push({ id: `anomalies-${d.dataset}`, kind: 'anomalies', dataset: d.dataset });
+    tasks.push({ id: `forecast-${d.dataset}`, kind: 'forecast', dataset: d.dataset });
+  }
   return tasks;
+}
+
+/** The run input's `forecastHorizon`, or the default; anything else stops the run with why. */
+function forecastHorizon(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_FORECAST.horizon;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_HORIZON)
+    throw new ConfigError(
+      `forecastHorizon must be a whole number from 1 to ${MAX_HORIZON}, not ${JSON.stringify(value)}`,
+    );
+  return n;
 }
 
 async function datasetsInLake(deps: { store: BlobStore; catalog: Catalog }): Promise<string[]> {

@@ -6,6 +6,9 @@ export const runKeys = (runId: string) => {
   return {
     plan: `runs/${runId}/plan.json`,
     aggregates: `runs/${runId}/aggregates.json`,
+    /** The regular series of a dataset (series discovery), shared by its time-series analyses. */
+    series: (dataset: string) =>
+      `runs/${runId}/series/${dataset.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
     findings: (analysisId: string) =>
       `runs/${runId}/findings/${analysisId.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
     reportMarkdown: `reports/${runId}/report.md`,

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GroundTruth } from '#demo/generate.ts';
-import type { OutlierFinding } from '#report/findings.ts';
+import type { ForecastFinding, OutlierFinding, SeriesAnomalyFinding } from '#report/findings.ts';
+import { formatNumber } from '#report/format.ts';
 import type { ReportModel } from '#report/model.ts';
 import { runDemoPipeline } from '../helpers/demo-run.ts';
 
@@ -15,6 +16,9 @@ describe('demo end to end on the local runtime', () => {
   let truth: GroundTruth;
   let report: ReportModel;
   let markdown: string;
+  const kindOf = (dataset: string) => report.datasets.find((d) => d.dataset === dataset)?.kind;
+  const seriesAnomalies = () =>
+    report.findings.filter((f): f is SeriesAnomalyFinding => f.kind === 'series_anomalies');
 
   beforeAll(async () => {
     const run = await runDemoPipeline('e2e');
@@ -76,6 +80,122 @@ describe('demo end to end on the local runtime', () => {
     }
   });
 
+  it('lists each planted anomaly of the daily metrics on its date, with its value and the value expected there', () => {
+    const planted = truth.anomalies.filter((a) => kindOf(a.dataset) === 'time_series');
+    expect(planted.length).toBeGreaterThanOrEqual(5);
+    for (const a of planted) {
+      const finding = seriesAnomalies().find(
+        (f) => f.dataset === a.dataset && f.column === a.column && f.aggregation === 'value',
+      );
+      expect(finding, `${a.dataset}.${a.column}`).toBeDefined();
+      const flag = finding!.anomalies.find((x) => x.date === a.key);
+      expect(flag, `${a.dataset}.${a.column} on ${a.key}`).toBeDefined();
+      expect(flag!.value).toBeCloseTo(a.value, 2);
+      expect(flag!.direction).toBe(a.kind === 'drop' ? 'low' : 'high');
+      // The baseline is near what the day would have been without the anomaly.
+      expect(Math.abs(flag!.expected - a.expected)).toBeLessThan(
+        0.25 * Math.abs(a.value - a.expected),
+      );
+      expect(a.value < flag!.lower || a.value > flag!.upper).toBe(true);
+      expect(markdown).toContain(
+        `| ${a.key} | ${a.column} | ${formatNumber(flag!.value)} | ${formatNumber(flag!.expected)} |`,
+      );
+    }
+  });
+
+  it('flags the days of the planted bulk orders in the daily sums of the transactions', async () => {
+    const csv = (await readFile(join(dir, 'data', truth.datasets.sales_transactions.file), 'utf8'))
+      .replace(/\r/g, '')
+      .split('\n');
+    const dateAt = csv[0]!.split(',').indexOf('transaction_date');
+    const orders = truth.anomalies.filter(
+      (a) => a.dataset === 'sales_transactions' && a.column === 'net_amount',
+    );
+    expect(orders.length).toBeGreaterThanOrEqual(1);
+    const daily = seriesAnomalies().find(
+      (f) => f.dataset === 'sales_transactions' && f.series === 'net_amount (sum per day)',
+    )!;
+    for (const a of orders) {
+      const day = csv[a.line - 1]!.split(',')[dateAt]!;
+      const flag = daily.anomalies.find((x) => x.date === day);
+      expect(flag, `${a.key} on ${day}`).toMatchObject({ direction: 'high' });
+      expect(flag!.value).toBeGreaterThanOrEqual(a.value);
+      // The order alone lifts the day above its usual range; the rest of the day is usual.
+      expect(a.value).toBeGreaterThan(flag!.upper);
+      const rest = flag!.value - a.value;
+      expect(rest >= flag!.lower && rest <= flag!.upper, `${day} without ${a.key}`).toBe(true);
+    }
+  });
+
+  it('says how many tests the time-series anomalies ran, and groups flags into incidents', () => {
+    const tests = seriesAnomalies().reduce((n, f) => n + f.tests, 0);
+    const incidents = seriesAnomalies().reduce((n, f) => n + f.incidents.length, 0);
+    expect(tests).toBeGreaterThan(0);
+    expect(markdown).toContain(
+      `${tests.toLocaleString('en-US')} tests over ${seriesAnomalies().length} series`,
+    );
+    expect(markdown).toContain(`in ${incidents.toLocaleString('en-US')} incident`);
+    expect(report.summary.join('\n')).toMatch(
+      /Largest time-series anomaly: \w+ .* on \d{4}-\d{2}-\d{2}/,
+    );
+  });
+
+  it('forecasts only time series: the measures of the daily metrics and the daily totals of the transactions', () => {
+    const forecasts = report.findings.filter((f): f is ForecastFinding => f.kind === 'forecast');
+    const measures = (dataset: string) =>
+      report.datasets
+        .find((d) => d.dataset === dataset)!
+        .columns.filter((c) => c.role === 'measure')
+        .map((c) => c.name);
+    const of = (dataset: string) => forecasts.filter((f) => f.dataset === dataset);
+    expect([...new Set(forecasts.map((f) => f.dataset))].sort()).toEqual([
+      'daily_sales_metrics',
+      'sales_transactions',
+    ]);
+    expect(of('daily_sales_metrics').map((f) => [f.column, f.aggregation])).toEqual(
+      measures('daily_sales_metrics').map((m) => [m, 'value']),
+    );
+    expect(of('sales_transactions').map((f) => f.series)).toEqual([
+      'events per day',
+      ...measures('sales_transactions').map(
+        (m) => `${m} (${m === 'unit_price' ? 'mean' : 'sum'} per day)`,
+      ),
+    ]);
+    const part = markdown.slice(
+      markdown.indexOf('## Forecasts'),
+      markdown.indexOf('## Data analyzed'),
+    );
+    expect(part).not.toMatch(/customer_profiles|product_information/);
+    for (const f of forecasts) {
+      const name = `${f.dataset} ${f.series}`;
+      expect(
+        f.candidates.map((c) => c.model),
+        name,
+      ).toContain(f.model);
+      expect(f.reason.startsWith(`${f.model}: `), name).toBe(true);
+      const b = f.backtest!;
+      expect(b, name).toBeDefined();
+      expect(b.origins, name).toBe(5);
+      expect(b.models, name).toHaveLength(5);
+      for (const x of [b.mase, b.smape, b.baseline.mase, b.baseline.smape])
+        expect(x, name).toEqual(expect.any(Number));
+      for (const c of [b.coverage80, b.coverage95]) {
+        expect(c, name).toBeGreaterThanOrEqual(0);
+        expect(c, name).toBeLessThanOrEqual(1);
+      }
+      expect(f.forecast, name).toHaveLength(7);
+      expect(f.forecast[0]!.ds > f.last, name).toBe(true);
+      for (const r of f.forecast) {
+        expect(
+          r.lo95 <= r.lo80 && r.lo80 <= r.yhat && r.yhat <= r.hi80 && r.hi80 <= r.hi95,
+          name,
+        ).toBe(true);
+      }
+      expect(part).toContain(`### ${f.dataset}: ${f.series}`);
+      expect(part).toContain(`- Model: ${f.reason}.`);
+    }
+  });
+
   it('profiles every column: ids unique over the valid rows, foreign keys found, ranges of measures', () => {
     for (const [name, t] of Object.entries(truth.datasets)) {
       const section = report.datasets.find((d) => d.dataset === name)!;
@@ -101,8 +221,10 @@ describe('demo end to end on the local runtime', () => {
   it('has the computed sections and no placeholder', () => {
     for (const heading of [
       '## Executive summary',
+      '## Time-series anomalies',
       '## Anomalies',
       '## Trends',
+      '## Forecasts',
       '## Data analyzed',
       '### Columns',
       '## Methodology',

@@ -90,11 +90,13 @@ describe('the report workflow on the local runtime', () => {
     const { root } = await smallLake();
     runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
     const engine = runtime.engine;
-    // The monthly query fails; the quartile and outlier queries do not.
+    // The monthly query fails; the quartile, outlier and daily (series) queries do not.
     runtime.engine = {
       dialect: engine.dialect,
       query: (sql) =>
-        sql.includes('GROUP BY 1') ? Promise.reject(new Error('engine down')) : engine.query(sql),
+        sql.includes(`'%Y-%m') AS period`)
+          ? Promise.reject(new Error('engine down'))
+          : engine.query(sql),
     };
     const result = await runReportWorkflow(runtime, { runId: 'partial-run', trigger: 'test' });
     const json = JSON.parse(
