@@ -1,5 +1,4 @@
 import { detectAnomalies, MIN_POINTS } from '#analysis/anomaly/detect.ts';
-import { DEFAULT_THRESHOLD } from '#analysis/anomaly/points.ts';
 import type { AnomalyFlag } from '#analysis/anomaly/types.ts';
 import { evaluateSeries, type BacktestMetrics } from '#analysis/forecast/evaluate.ts';
 import type {
@@ -121,7 +120,8 @@ export function seriesAnomalyFindings(
       kind: 'series_anomalies',
       ...facts(discovery, d, result.period, [...d.series.notes, ...result.notes]),
       tests: result.tests,
-      threshold: DEFAULT_THRESHOLD,
+      threshold: round(result.threshold),
+      valueScale: result.valueScale,
       anomalies: result.flags.map(anomaly),
       incidents: result.incidents.map((i) => ({
         start: i.start,

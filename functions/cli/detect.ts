@@ -23,7 +23,8 @@ export interface DetectSeriesReport extends Partial<SeriesAnomalies> {
 
 /**
  * `insights detect FILE --time COL --value COL [--series COL] [--format csv|json]`: per
- * series, the points far from a robust seasonal baseline (MAD z-score above 3.5, method
+ * series, the points far from a robust seasonal baseline (a robust z-score beyond 3.5, or
+ * more for long series: `thresholdFor`; positive series on the log scale; method
  * `seasonal-mad`) and the starts of lasting level shifts (`level-shift`).
  *
  * Rows go to stdout (`series_id,timestamp,value,expected,score,method`, one per flagged

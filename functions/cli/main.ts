@@ -142,7 +142,7 @@ program
 program
   .command('detect')
   .description(
-    'Flag the points of each series that are far from a robust seasonal baseline (MAD z-score above 3.5), and lasting level shifts; prints series_id,timestamp,value,expected,score,method.',
+    'Flag the points of each series that are far from a robust seasonal baseline (robust z-score above 3.5, more for long series; positive series whose spread grows with their level on the log scale), and lasting level shifts; prints series_id,timestamp,value,expected,score,method.',
   )
   .argument(
     '<file>',

@@ -167,8 +167,10 @@ export interface SeriesAnomalyFinding extends SeriesFacts {
   kind: 'series_anomalies';
   /** Tests run on this series: points judged and level-shift positions tried. */
   tests: number;
-  /** The score beyond which a point is flagged. */
+  /** The score beyond which a point is flagged (3.5, higher for long series: see `thresholdFor`). */
   threshold: number;
+  /** `log`: judged by ratios to the expected value (positive series); `linear`: by differences. */
+  valueScale: 'log' | 'linear';
   anomalies: SeriesAnomaly[];
   incidents: SeriesIncident[];
 }

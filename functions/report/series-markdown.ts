@@ -1,3 +1,4 @@
+import { SERIES_FALSE_ALARM, thresholdFor } from '#analysis/anomaly/points.ts';
 import { CHOOSER_ORIGINS } from '#analysis/forecast/auto.ts';
 import type {
   ForecastErrors,
@@ -103,18 +104,19 @@ export function seriesAnomaliesSection(findings: SeriesAnomalyFinding[]): string
   const tests = findings.reduce((n, f) => n + f.tests, 0);
   const flags = findings.reduce((n, f) => n + f.anomalies.length, 0);
   const incidents = findings.flatMap((f) => f.incidents.map((i) => ({ f, i })));
-  const thresholds = [...new Set(findings.map((f) => f.threshold))].map((t) => formatNumber(t));
   const overview = table(
-    ['Dataset', 'Series', 'Points', 'Tests', 'Flags', 'Incidents'],
+    ['Dataset', 'Series', 'Points', 'Judged on', 'Threshold', 'Tests', 'Flags', 'Incidents'],
     findings.map((f) => [
       cell(f.dataset),
       cell(f.series),
       formatNumber(f.points),
+      f.valueScale === 'log' ? 'log scale' : 'own scale',
+      f.threshold.toFixed(2),
       formatNumber(f.tests),
       formatNumber(f.anomalies.length),
       formatNumber(f.incidents.length),
     ]),
-    ['l', 'l', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r'],
   );
   const top = incidents
     .sort((a, b) => Math.abs(b.i.peak.score) - Math.abs(a.i.peak.score))
@@ -175,7 +177,7 @@ export function seriesAnomaliesSection(findings: SeriesAnomalyFinding[]): string
   return [
     '## Time-series anomalies',
     '',
-    `Points of each regular time series far from a robust seasonal baseline (seasonal medians and a running-median trend, each point judged from its neighbours; a robust z-score beyond ${thresholds.join(' or ')}), and the starts of lasting level shifts. ` +
+    `Points of each regular time series far from a robust seasonal baseline (seasonal medians and a running-median trend, each point judged from its neighbours), and the starts of lasting level shifts: a point is flagged when its robust z-score passes its series' threshold (see Methodology). ` +
       `${plural(tests, 'test')} over ${plural(findings.length, 'series', 'series')}: ${plural(flags, 'flag')} in ${plural(incidents.length, 'incident')} (nearby flags of one series form one incident). ` +
       'Expected is the baseline there; the usual range is what is not flagged.',
     '',
@@ -220,6 +222,10 @@ export function seriesMethodology(
   if (forecasts.length + anomalies.length > 0)
     lines.push(
       '- Time series: a time series dataset with one row per date gives each measure as it is; several rows per date, and event data, are totalled per day (averaged for levels such as prices) by the query engine, and events also give their number per day. Entities are never treated as time series. The spacing (daily, weekly, monthly) is detected; an irregular time column is refused with why; a period with no value is filled by linear interpolation for the models only, never scored, and said.',
+    );
+  if (anomalies.length > 0)
+    lines.push(
+      `- Time-series anomalies: each series is split into a weekly (or yearly) pattern of medians and a trend that is the running median of its neighbours over two seasons, leaving each point out of its own window, so a spike cannot pull its own expected value. Series positive on at least 99% of their points whose spread grows with their level (Guerrero's criterion for a Box-Cox transform, between the log and none) are judged on the log scale, by their ratio to that expected value; the scale continues through zero (asinh), so a rare value at or below zero is judged too, and said. The remainder is scored as a robust z-score: its distance from the median remainder in units of a robust standard deviation (Tukey's biweight, taken separately above and below the median, so skewed noise gets a wider band on its long side). For counts (whole numbers, never negative) the usual range is never narrower than that of independent events (Poisson: the expected count ± threshold × its square root), so a day one or two events off is never odd. The threshold is 3.5 (Iglewicz and Hoaglin), raised for a long series to the normal quantile that gives a series of pure noise a ${formatShare(SERIES_FALSE_ALARM)} chance of any false flag (Bonferroni over its points: ${thresholdFor(1095).toFixed(2)} for 1,095 daily points). A level shift is a change of the median between the 14 points before a date and the 14 from it (7 without seasonality), beyond the series' usual drift, scored in the same units against the same threshold. Flags at most two periods apart form one incident.`,
     );
   if (forecasts.length > 0) {
     const models = [...new Set(forecasts.flatMap((f) => f.candidates.map((c) => c.model)))];

@@ -85,6 +85,7 @@ const anomalies: SeriesAnomalyFinding[] = [
     notes: ['2 missing daily value(s) filled'],
     tests: 1440,
     threshold: 3.5,
+    valueScale: 'log',
     anomalies: [spike, { ...dip, direction: 'low' }],
     incidents: [
       {
@@ -106,7 +107,8 @@ const anomalies: SeriesAnomalyFinding[] = [
     series: 'units',
     notes: ['2 missing daily value(s) filled'],
     tests: 1440,
-    threshold: 3.5,
+    threshold: 4.1,
+    valueScale: 'linear',
     anomalies: [],
     incidents: [],
   },
@@ -183,10 +185,10 @@ describe('the Time-series anomalies section', () => {
 
   it('says how many tests were run and lists each flag with date, value, expected, range and score', () => {
     expect(part).toContain(
-      'a robust z-score beyond 3.5), and the starts of lasting level shifts. 2,880 tests over 2 series: 2 flags in 1 incident',
+      "and the starts of lasting level shifts: a point is flagged when its robust z-score passes its series' threshold (see Methodology). 2,880 tests over 2 series: 2 flags in 1 incident",
     );
-    expect(part).toContain('| shop | revenue | 730 | 1,440 | 2 | 1 |');
-    expect(part).toContain('| shop | units | 730 | 1,440 | 0 | 0 |');
+    expect(part).toContain('| shop | revenue | 730 | log scale | 3.50 | 1,440 | 2 | 1 |');
+    expect(part).toContain('| shop | units | 730 | own scale | 4.10 | 1,440 | 0 | 0 |');
     expect(part).toContain(
       '| 2024-05-04 | revenue | 9,800 | 1,511 | 0 to 2,950 | +22.41 | high | seasonal-mad |',
     );

@@ -2,20 +2,22 @@ import { SEASONAL_PERIOD, type RegularSeries } from '#analysis/forecast/series.t
 import { seasonalMedianBaseline } from './baseline.ts';
 import { groupIncidents } from './incidents.ts';
 import { levelShifts } from './level-shift.ts';
-import { DEFAULT_THRESHOLD, pointAnomalies } from './points.ts';
+import { pointAnomalies, thresholdFor } from './points.ts';
 import type { AnomalyFlag, Incident } from './types.ts';
+import { toJudgedScale, type ScaledValues, type ValueScale } from './value-scale.ts';
 
 /**
  * Anomalies of one regular series (see `series.ts`): points far from a robust seasonal
  * baseline (`baseline.ts`, `points.ts`) and lasting level shifts (`level-shift.ts`),
- * grouped into incidents (`incidents.ts`).
+ * grouped into incidents (`incidents.ts`). Positive series are judged on the log scale
+ * (`value-scale.ts`); flags are given back in the series' own units.
  */
 
 /** Fewer points than this: not enough to tell odd from usual. */
 export const MIN_POINTS = 10;
 
 export interface DetectOptions {
-  /** MAD z-score cut-off; default 3.5. */
+  /** MAD z-score cut-off; default `thresholdFor` the points tested (3.5 or more). */
   threshold?: number;
   /** Seasonal period; default the frequency's (7, 52, 12), dropped below three seasons. */
   period?: number;
@@ -30,7 +32,11 @@ export interface SeriesAnomalies {
   points: number;
   /** Points tested (observed ones) and level-shift positions tested. */
   tests: number;
-  /** The noise scale: 1.4826 MAD of the remainder. */
+  /** The robust z-score beyond which a point is flagged. */
+  threshold: number;
+  /** The scale the series was judged on: `log` (ratios to the expected value) or `linear`. */
+  valueScale: ValueScale;
+  /** The noise scale on that scale: the robust standard deviation of the remainder. */
   scale: number;
   flags: AnomalyFlag[];
   incidents: Incident[];
@@ -46,23 +52,28 @@ export function detectAnomalies(s: RegularSeries, options: DetectOptions = {}): 
     notes.push(`shorter than three seasons (${3 * m} points): no seasonality in the baseline`);
     m = 1;
   }
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const baseline = seasonalMedianBaseline(s.values, m);
-  const points = pointAnomalies(s.values, s.dates, baseline, {
+  const judged = toJudgedScale(s.values, s.observed, s.dates, m);
+  notes.push(...judged.notes);
+  const tested = s.observed.filter(Boolean).length;
+  const threshold = options.threshold ?? thresholdFor(tested);
+  const baseline = seasonalMedianBaseline(judged.values, m);
+  const points = pointAnomalies(judged.values, s.dates, baseline, {
     threshold,
     observed: s.observed,
+    ...(isCounts(s)
+      ? { minScales: (i: number) => poissonScales(judged, baseline.expected[i]!, threshold) }
+      : {}),
   });
   let tests = points.tests;
   let shifts: AnomalyFlag[] = [];
   const window = Math.max(7, 2 * Math.min(m, 7));
   if (options.levelShifts !== false && n >= 2 * window) {
-    const deseasonalised = s.values.map((v, i) => v - baseline.seasonal[i]!);
-    // Said at the point where the new level starts: its value, and the old level there.
+    const deseasonalised = judged.values.map((v, i) => v - baseline.seasonal[i]!);
+    // Said at the point where the new level starts: the old level there, with its season.
     shifts = levelShifts(deseasonalised, s.dates, points.scale, { window, threshold }).map((f) => {
       const seasonal = baseline.seasonal[f.index]!;
       return {
         ...f,
-        value: s.values[f.index]!,
         expected: f.expected + seasonal,
         lower: f.lower + seasonal,
         upper: f.upper + seasonal,
@@ -70,18 +81,55 @@ export function detectAnomalies(s: RegularSeries, options: DetectOptions = {}): 
     });
     tests += n - 2 * window + 1;
   }
-  const flags = [...points.flags, ...shifts].sort(
-    (a, b) => a.index - b.index || a.method.localeCompare(b.method),
-  );
+  // Back to the series' own units: the value as it was, the rest through the inverse.
+  const inUnits = (f: AnomalyFlag): AnomalyFlag => ({
+    ...f,
+    value: s.values[f.index]!,
+    expected: judged.invert(f.expected),
+    lower: judged.invert(f.lower),
+    upper: judged.invert(f.upper),
+  });
+  const flags = [...points.flags, ...shifts]
+    .map(inUnits)
+    .sort((a, b) => a.index - b.index || a.method.localeCompare(b.method));
   return {
     series_id: s.id,
     frequency: s.frequency,
     period: m,
     points: n,
     tests,
+    threshold,
+    valueScale: judged.scale,
     scale: points.scale,
     flags,
     incidents: groupIncidents(flags),
     notes,
+  };
+}
+
+/** Every observed value a whole number, none negative: counts (events, units). */
+function isCounts(s: RegularSeries): boolean {
+  return s.values.every((v, i) => !s.observed[i] || (Number.isInteger(v) && v >= 0));
+}
+
+/**
+ * The least noise scales, below and above, of a count expected at `expected` (on the judged
+ * scale): those that make the usual range at least lambda -+ threshold sqrt(lambda) in counts,
+ * the range of a count of independent events (Poisson, normal approximation; lambda at least
+ * 1), whatever the judged scale. Counts cannot vary by less than whole events, and the robust
+ * scale of small counts can come out far smaller (most days within one event of their median),
+ * which would make 3 events where 4 were expected look odd.
+ */
+function poissonScales(
+  judged: ScaledValues,
+  expected: number,
+  threshold: number,
+): { low: number; high: number } {
+  const lambda = Math.max(0, judged.invert(expected));
+  const reach = threshold * Math.sqrt(Math.max(1, lambda));
+  const at = judged.forward(lambda);
+  return {
+    low: (at - judged.forward(Math.max(0, lambda - reach))) / threshold,
+    high: (judged.forward(lambda + reach) - at) / threshold,
   };
 }

@@ -1,8 +1,9 @@
-import { autoForecast, autoModel, minimumLength, minimumTrain } from './auto.ts';
+import { anchorLength, autoForecast, autoModel, minimumLength, minimumTrain } from './auto.ts';
 import { backtest, type BacktestResult } from './backtest.ts';
 import type { Forecast } from './forecaster.ts';
 import { FORECASTERS } from './models.ts';
 import { seasonalNaiveModel } from './naive.ts';
+import { SeriesContext } from './series-context.ts';
 import { futureDates, SEASONAL_PERIOD, type RegularSeries } from './series.ts';
 
 /**
@@ -144,8 +145,12 @@ export function evaluateSeries(s: RegularSeries, options: EvaluateOptions): Seri
       hi95: round(forecast.upper[95][j]!),
     }));
   };
+  // One context for the forecast and the backtest: both fit the same prefixes of the series
+  // (the forecast's choice backtests the last 5 horizons, which the outer origins train on),
+  // and both make ETS's one-off choices on the same anchor, so each fit is made once.
+  const context = new SeriesContext(s.values, anchorLength(points, h, m));
   if (wantForecast) {
-    const auto = autoForecast(s.values, h, m, { observed: s.observed });
+    const auto = autoForecast(s.values, h, m, { observed: s.observed, context });
     report.model = auto.model.name;
     report.reason = auto.reason;
     report.candidates = Object.fromEntries(auto.backtests.map((b) => [b.model, metrics(b)]));
@@ -158,6 +163,7 @@ export function evaluateSeries(s: RegularSeries, options: EvaluateOptions): Seri
         observed: s.observed,
         models: FORECASTERS,
         onChoice: (c) => chosen.push(c.model.name),
+        context,
       }),
       s.values,
       h,
@@ -166,7 +172,7 @@ export function evaluateSeries(s: RegularSeries, options: EvaluateOptions): Seri
       s.observed,
     );
     const baseline = options.baseline
-      ? backtest(seasonalNaiveModel, s.values, h, origins, m, s.observed)
+      ? backtest(seasonalNaiveModel, s.values, h, origins, m, s.observed, context)
       : undefined;
     report.backtest = {
       ...metrics(result),

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { seasonalMedianBaseline } from '#analysis/anomaly/baseline.ts';
 import { detectAnomalies, MIN_POINTS } from '#analysis/anomaly/detect.ts';
 import { groupIncidents } from '#analysis/anomaly/incidents.ts';
+import { DEFAULT_THRESHOLD, thresholdFor } from '#analysis/anomaly/points.ts';
+import { guerreroRatios, guerreroSpread } from '#analysis/anomaly/value-scale.ts';
 import type { AnomalyFlag } from '#analysis/anomaly/types.ts';
-import { cleanDaily, series } from './fixtures.ts';
+import { cleanDaily, noise, series } from './fixtures.ts';
 
 describe('seasonal median baseline', () => {
   it('recovers the weekly pattern and is not pulled by a spike', () => {
@@ -17,7 +19,98 @@ describe('seasonal median baseline', () => {
   });
 });
 
+describe('thresholdFor', () => {
+  it('is the Bonferroni normal quantile for a 5% chance of any false flag per series, never below 3.5', () => {
+    // R 4.2: qnorm(1 - 0.05 / (2 * n)) for n = 1095, 10000.
+    expect(thresholdFor(1095)).toBeCloseTo(4.07678794345114, 10);
+    expect(thresholdFor(10_000)).toBeCloseTo(4.56478773027951, 10);
+    // R: qnorm(1 - 0.05 / 200) = 3.4808 < 3.5.
+    expect(thresholdFor(100)).toBe(DEFAULT_THRESHOLD);
+    expect(thresholdFor(0)).toBe(DEFAULT_THRESHOLD);
+  });
+});
+
+describe("Guerrero's ratios", () => {
+  const x = [5, 7, 9, 6, 14, 20, 12, 30, 41, 25, 60, 80, 55];
+  const cv = (r: number[]) => {
+    const mean = r.reduce((a, v) => a + v, 0) / r.length;
+    return Math.sqrt(r.reduce((a, v) => a + (v - mean) ** 2, 0) / (r.length - 1)) / mean;
+  };
+  it("are R's: their sd / mean is forecast:::guer.cv", () => {
+    // R 4.2, forecast 8.20: guer.cv(0, x), guer.cv(1, x), guer.cv(0, ts(x, frequency = 3)).
+    expect(cv(guerreroRatios(0, x, 1))).toBeCloseTo(0.488950539528763, 12);
+    expect(cv(guerreroRatios(1, x, 1))).toBeCloseTo(0.84355012957645, 12);
+    expect(cv(guerreroRatios(0, x, 3))).toBeCloseTo(0.144855109864847, 12);
+  });
+
+  it('vary less for the log (lambda 0) when the spread grows with the level, robustly', () => {
+    expect(guerreroSpread(0, x, 3)).toBeLessThan(guerreroSpread(1, x, 3));
+    const flat = [10, 12, 8, 20, 22, 18, 30, 32, 28, 40, 42, 38];
+    expect(guerreroSpread(1, flat, 3)).toBeLessThan(guerreroSpread(0, flat, 3));
+  });
+});
+
+/** A positive series whose noise grows with its level: 1000 x weekly factor x exp(N(0, 0.2)-ish). */
+function multiplicativeDaily(n: number, seed = 1): number[] {
+  const weekly = [1, 1.1, 1.05, 0.95, 1.2, 0.6, 0.4];
+  const e = noise(n, seed);
+  return Array.from(
+    { length: n },
+    (_, i) => 1000 * (1 + i / n) * weekly[i % 7]! * Math.exp(0.2 * e[i]!),
+  );
+}
+
 describe('detectAnomalies', () => {
+  it('judges a positive series on the log scale: ratios, with a band wider above than below', () => {
+    const x = multiplicativeDaily(364);
+    x[100] = x[100]! * 3;
+    x[200] = x[200]! / 4;
+    const result = detectAnomalies(series(x));
+    expect(result.valueScale).toBe('log');
+    expect(result.threshold).toBeCloseTo(thresholdFor(364), 12);
+    expect(result.flags.map((f) => f.index)).toEqual([100, 200]);
+    const [spike, drop] = result.flags as [AnomalyFlag, AnomalyFlag];
+    expect(spike.value).toBe(x[100]);
+    expect(spike.value / spike.expected).toBeGreaterThan(2.4);
+    expect(drop.expected / drop.value).toBeGreaterThan(3.2);
+    // Ratios: the band reaches further above the expected value than below it.
+    expect(spike.upper - spike.expected).toBeGreaterThan(spike.expected - spike.lower);
+  });
+
+  it('never calls a count odd for being one or two events off its expected value', () => {
+    // Small daily counts that barely vary: most days exactly their weekday's usual number.
+    const usual = [4, 5, 4, 6, 5, 2, 2];
+    const e = noise(280, 3);
+    const x = Array.from(
+      { length: 280 },
+      (_, i) => usual[i % 7]! + (e[i]! > 1 ? 2 : e[i]! > 0.6 ? 1 : e[i]! < -0.8 ? -1 : 0),
+    );
+    x[150] = 19;
+    const result = detectAnomalies(series(x));
+    expect(result.flags.map((f) => f.index)).toEqual([150]);
+    // Without the Poisson floor the robust scale of these counts is a fraction of one event.
+    expect(result.flags[0]!.lower).toBeLessThan(usual[150 % 7]! - 1);
+  });
+
+  it('keeps the own scale for a series with many values at or below zero', () => {
+    const x = cleanDaily(140).map((v) => v - 100);
+    x[70]! += 25;
+    const result = detectAnomalies(series(x));
+    expect(result.valueScale).toBe('linear');
+    expect(result.threshold).toBe(thresholdFor(140));
+    expect(result.flags.map((f) => f.index)).toEqual([70]);
+  });
+
+  it('flags a lone value below zero in a positive series far below its expected value, and says so', () => {
+    const x = multiplicativeDaily(364, 2);
+    x[150] = -250;
+    const result = detectAnomalies(series(x));
+    expect(result.valueScale).toBe('log');
+    expect(result.flags.map((f) => [f.index, f.direction, f.value])).toEqual([[150, 'low', -250]]);
+    expect(result.flags[0]!.score).toBeLessThan(-20);
+    expect(result.notes.join('\n')).toMatch(/a value at or below zero \(2024-05-30\)/);
+  });
+
   it('finds nothing in a clean seasonal series with a trend', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const result = detectAnomalies(series(cleanDaily(140, seed)));
