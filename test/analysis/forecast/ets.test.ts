@@ -4,7 +4,7 @@ import {
   decompose,
   fitEts,
   forecastEts,
-  maxRootModulus,
+  rootsWithin,
   qnorm,
   type EtsFit,
 } from '#analysis/forecast/ets.ts';
@@ -153,10 +153,19 @@ describe('numerical helpers', () => {
     expect(qnorm(1e-10)).toBeCloseTo(-6.361340902404056, 10);
   });
 
-  it('maxRootModulus finds the largest root', () => {
-    expect(maxRootModulus([1, -3, 2])).toBeCloseTo(2, 10); // (z - 1)(z - 2)
-    expect(maxRootModulus([1, 0, 1])).toBeCloseTo(1, 10); // +-i
-    expect(maxRootModulus([1, ...new Array<number>(12).fill(0), -(0.5 ** 13)])).toBeCloseTo(0.5, 8);
+  it('rootsWithin tells whether every root lies within a radius (Schur-Cohn)', () => {
+    expect(rootsWithin([1, -3, 2], 2.01)).toBe(true); // (z - 1)(z - 2)
+    expect(rootsWithin([1, -3, 2], 1.99)).toBe(false);
+    expect(rootsWithin([1, 0, 1], 1 + 1e-9)).toBe(true); // +-i
+    expect(rootsWithin([1, 0, 1], 1 - 1e-9)).toBe(false);
+    expect(rootsWithin([1, ...new Array<number>(12).fill(0), -(0.5 ** 13)], 0.5001)).toBe(true);
+    expect(rootsWithin([1, ...new Array<number>(12).fill(0), -(0.5 ** 13)], 0.4999)).toBe(false);
+    // A leading coefficient other than 1: 2(z - 0.5)(z + 0.8) = 2z^2 + 0.6z - 0.8.
+    expect(rootsWithin([2, 0.6, -0.8], 0.81)).toBe(true);
+    expect(rootsWithin([2, 0.6, -0.8], 0.79)).toBe(false);
+    // Complex pair 0.9 e^(+-i): z^2 - 1.8 cos(1) z + 0.81.
+    expect(rootsWithin([1, -1.8 * Math.cos(1), 0.81], 0.91)).toBe(true);
+    expect(rootsWithin([1, -1.8 * Math.cos(1), 0.81], 0.89)).toBe(false);
   });
 
   it('decompose gives seasonal indices that average to 0 (additive) or 1', () => {
