@@ -93,7 +93,7 @@ function describe(report: DetectSeriesReport, io: CommandIo): void {
   const name = report.series_id === '' ? 'series' : `series ${report.series_id}`;
   const shifts = report.flags!.filter((f) => f.method === 'level-shift').length;
   io.err(
-    `${name}: ${report.points} ${report.frequency} points, ${report.tests} tests (seasonal period ${report.period}); ${report.flags!.length - shifts} odd point(s), ${shifts} level shift(s), ${report.incidents!.length} incident(s)\n`,
+    `${name}: ${report.points} ${report.frequency} points, ${report.tests} tests (seasonal period ${report.period}; ${report.valueScale} scale; robust z-score beyond ${report.threshold!.toFixed(2)}); ${report.flags!.length - shifts} odd point(s), ${shifts} level shift(s), ${report.incidents!.length} incident(s)\n`,
   );
   for (const note of report.notes ?? []) io.err(`  note: ${note}\n`);
 }

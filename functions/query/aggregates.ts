@@ -27,6 +27,8 @@ export interface MeasureQuartiles {
   q1: number;
   median: number;
   q3: number;
+  /** The median absolute deviation from the median (unscaled); NaN where not computed. */
+  mad: number;
 }
 
 const ident = (name: string) => quoteIdent(assertIdentifier(name, 'Column'));
@@ -90,14 +92,23 @@ export async function measureQuartiles(
     ];
   });
   const [row] = await engine.query(`SELECT ${selects.join(', ')} FROM ${table(contract)}`);
-  return measures
+  const quartiles = measures
     .map((column, i) => ({
       column,
       q1: num(row?.[`q1_${i}`]),
       median: num(row?.[`med_${i}`]),
       q3: num(row?.[`q3_${i}`]),
+      mad: NaN,
     }))
     .filter((q) => Number.isFinite(q.q1) && Number.isFinite(q.q3));
+  // The MAD needs the median first: a second scan, with each median as a literal.
+  if (quartiles.length === 0) return quartiles;
+  const deviations = quartiles.map(
+    (q, i) =>
+      `${quantile(engine.dialect, `abs(CAST(${ident(q.column)} AS DOUBLE) - ${literalNumber(q.median)})`, 0.5)} AS mad_${i}`,
+  );
+  const [spread] = await engine.query(`SELECT ${deviations.join(', ')} FROM ${table(contract)}`);
+  return quartiles.map((q, i) => ({ ...q, mad: num(spread?.[`mad_${i}`]) }));
 }
 
 /** Rows of `measure` outside [low, high], most extreme first, with the columns that identify them. */

@@ -10,6 +10,8 @@ export interface OutlierExample {
   date?: string;
   value: number;
   side: 'high' | 'low';
+  /** Robust z-score: (value - median) / (1.4826 MAD); absent when the MAD is 0. */
+  score?: number;
 }
 
 export interface OutlierFinding {
@@ -24,6 +26,8 @@ export interface OutlierFinding {
   q1: number;
   median: number;
   q3: number;
+  /** The median absolute deviation (unscaled), the robust z-scores' unit over 1.4826. */
+  mad?: number;
   low: number;
   high: number;
   /** Rows beyond the fences. */

@@ -53,16 +53,25 @@ function executiveSummary(m: ReportModel): string {
 function anomalies(findings: OutlierFinding[]): string | undefined {
   if (findings.length === 0) return undefined;
   const overview = table(
-    ['Dataset', 'Column', 'Outliers', 'Share of rows', 'Normal range (IQR fences)', 'Median'],
+    [
+      'Dataset',
+      'Column',
+      'Rows tested',
+      'Outliers',
+      'Share of rows',
+      'Normal range (IQR fences)',
+      'Median',
+    ],
     findings.map((f) => [
       cell(f.dataset),
       cell(f.column),
+      formatNumber(f.rowsChecked),
       formatNumber(f.count),
       formatShare(f.count / f.rowsChecked),
       normalRange(f),
       formatNumber(f.median),
     ]),
-    ['l', 'l', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
   );
   const details = findings.map((f) => {
     const hasId = f.examples.some((e) => e.id !== undefined);
@@ -73,6 +82,7 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
       'Value',
       'vs median',
       'IQRs from median',
+      'Robust z (MAD)',
     ];
     const rows = f.examples.map((e) => [
       ...(hasId ? [cell(e.id)] : []),
@@ -80,6 +90,7 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
       formatNumber(e.value),
       formatChange(f.median !== 0 ? (e.value - f.median) / Math.abs(f.median) : undefined),
       `${e.side === 'high' ? '+' : '-'}${formatNumber(robustDistance(f, e))}`,
+      e.score === undefined ? 'n/a (MAD 0)' : `${e.score > 0 ? '+' : ''}${formatNumber(e.score)}`,
     ]);
     const shown =
       f.examples.length < f.count
@@ -92,13 +103,13 @@ function anomalies(findings: OutlierFinding[]): string | undefined {
       '',
       `Rows outside the normal range (${normalRange(f)}), ${shown}:`,
       '',
-      table(headers, rows, [...headers.map(() => 'l' as const).slice(3), 'r', 'r', 'r']),
+      table(headers, rows, [...headers.map(() => 'l' as const).slice(4), 'r', 'r', 'r', 'r']),
     ].join('\n');
   });
   return [
     '## Anomalies',
     '',
-    'Values outside the interquartile fences of their column (below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR), each with the row or date to look at.',
+    'Values outside the interquartile fences of their column (below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR), each with the row or date to look at, how far it lies from the median in interquartile ranges, and its robust z-score (its distance from the median in units of 1.4826 × the median absolute deviation: about standard deviations, for normal data). Every row of each measure is tested. A measure with one value per date of a time series is judged against its seasonal baseline under Time-series anomalies instead: this rule knows no season.',
     '',
     overview,
     '',
@@ -329,7 +340,7 @@ function methodology(m: ReportModel): string {
     '',
     '- Every number in this report was computed by this run from the curated data; rows that failed validation are counted under Data analyzed and excluded from every analysis.',
     '- A row whose id appears in several files counts once (entities, one row per customer or product, as in their latest snapshot), so rows analysed can be fewer than rows curated.',
-    '- Anomalies: for each measure, Q1, the median and Q3 are computed over all rows (exact quantiles on the local engine); a value below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is listed, most extreme first, at most ten per measure. Measures whose IQR is 0 are not tested. On a time series this rule knows no season, so a seasonal peak can appear here as an outlier; Time-series anomalies judge each date against its seasonal baseline instead.',
+    '- Anomalies: for each measure, Q1, the median, Q3 and the median absolute deviation (MAD) are computed over all rows (exact quantiles on the local engine, approximate on Athena); a value below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is listed, most extreme first, at most ten per measure, with its robust z-score (value − median) / (1.4826 × MAD), not computed when the MAD is 0 (more than half the values equal). Measures whose IQR is 0 are not tested. The measures of a time series with one value per date are left to Time-series anomalies, which judge each date against its seasonal baseline: this rule, which knows no season, would flag every seasonal peak.',
     '- Trends: measures are totalled per calendar month (averaged for levels such as prices, rates and scores, judged from the column name). A first or last month that the data covers only in part (by at least its usual spacing: a day for daily data, a week for weekly) is marked partial and left out of growth figures; a month with no rows is named, and no growth is computed across it. Month over month compares the last full month with the calendar month before; year over year with the same month a year earlier; the trend per month is the least-squares slope over the full months by calendar position, as a share of their mean.',
     ...seriesMethodology(forecastFindings(m), seriesAnomalyFindings(m)),
   ].join('\n');

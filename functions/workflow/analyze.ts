@@ -54,6 +54,7 @@ export async function runAnalysis(
         dataset.contract,
         stats.quartiles,
         stats.profile,
+        discovery?.series.filter((d) => d.aggregation === 'value').map((d) => d.column!) ?? [],
       );
       break;
     case 'forecast':

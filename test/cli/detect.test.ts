@@ -90,7 +90,7 @@ describe('insights detect', () => {
         if (r !== top) expect(Math.abs(Number(r['score']))).toBeLessThan(4.5);
     }
     expect(err).toMatch(
-      /series north: 98 daily points, \d+ tests \(seasonal period 7\); \d odd point/,
+      /series north: 98 daily points, \d+ tests \(seasonal period 7; (log|linear) scale; robust z-score beyond 3\.50\); \d odd point/,
     );
     expect(err).toMatch(/series south: .*\n {2}note: 1 missing daily value\(s\) filled/);
   });

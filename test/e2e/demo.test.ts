@@ -64,9 +64,14 @@ describe('demo end to end on the local runtime', () => {
     }
   });
 
-  it('finds every planted anomaly outside the IQR fences and lists its date or id', () => {
-    expect(truth.anomalies.length).toBeGreaterThanOrEqual(7);
-    for (const a of truth.anomalies) {
+  it('finds every planted row anomaly outside the IQR fences and lists its date or id, with its robust z-score', () => {
+    const rowAnomalies = truth.anomalies.filter((a) => kindOf(a.dataset) !== 'time_series');
+    expect(rowAnomalies.length).toBeGreaterThanOrEqual(2);
+    // The daily metrics are judged against their seasonal baseline, not by these fences.
+    expect(
+      report.findings.filter((f) => f.kind === 'outliers' && f.dataset === 'daily_sales_metrics'),
+    ).toEqual([]);
+    for (const a of rowAnomalies) {
       const finding = report.findings.find(
         (f): f is OutlierFinding =>
           f.kind === 'outliers' && f.dataset === a.dataset && f.column === a.column,
@@ -76,7 +81,10 @@ describe('demo end to end on the local runtime', () => {
       const listed = finding!.examples.find((e) => e.id === a.key || e.date === a.key);
       expect(listed, `${a.dataset}.${a.column} ${a.key} is listed`).toBeDefined();
       expect(listed!.value).toBeCloseTo(a.value, 2);
+      expect(listed!.score! * (listed!.side === 'high' ? 1 : -1)).toBeGreaterThan(3.5);
       expect(markdown).toContain(`| ${a.key} |`);
+      const z = `${listed!.score! > 0 ? '+' : ''}${formatNumber(listed!.score!)}`;
+      expect(markdown).toMatch(new RegExp(`\\| ${a.key} \\|.*\\| ${z.replace('+', '\\+')} \\|`));
     }
   });
 

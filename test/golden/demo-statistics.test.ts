@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iqrFences } from '#analysis/iqr.ts';
 import type { DemoManifest } from '#demo/generate.ts';
-import type { OutlierFinding, TrendFinding } from '#report/findings.ts';
+import type { OutlierFinding, SeriesAnomalyFinding, TrendFinding } from '#report/findings.ts';
 import type { ReportModel } from '#report/model.ts';
 import type { RunAggregates } from '#workflow/aggregate.ts';
 import { runDemoPipeline } from '../helpers/demo-run.ts';
@@ -21,6 +21,8 @@ interface GoldenMeasure {
   q1: number;
   median: number;
   q3: number;
+  /** Median absolute deviation from the median, unscaled. */
+  mad: number;
   low: number;
   high: number;
   outliers: number;
@@ -139,6 +141,7 @@ describe(`demo statistics against pandas ${golden.versions.pandas} / numpy ${gol
       expectRelClose(q.q1, m.q1, QUARTILE_REL, `${what} q1`);
       expectRelClose(q.median, m.median, QUARTILE_REL, `${what} median`);
       expectRelClose(q.q3, m.q3, QUARTILE_REL, `${what} q3`);
+      expectRelClose(q.mad, m.mad, QUARTILE_REL, `${what} MAD`);
       const fences = iqrFences(q.q1, q.q3);
       expectRelClose(fences.low, m.low, QUARTILE_REL, `${what} low fence`);
       expectRelClose(fences.high, m.high, QUARTILE_REL, `${what} high fence`);
@@ -149,7 +152,16 @@ describe(`demo statistics against pandas ${golden.versions.pandas} / numpy ${gol
     const findings = report.findings.filter(
       (f): f is OutlierFinding => f.kind === 'outliers' && f.dataset === name,
     );
-    const expected = Object.entries(g.measures).filter(([, m]) => m.outliers > 0 && m.q3 > m.q1);
+    // Measures with one value per date are judged as time series, not by these fences.
+    const judged = report.findings
+      .filter((f): f is SeriesAnomalyFinding => f.kind === 'series_anomalies')
+      .filter((f) => f.dataset === name && f.aggregation === 'value')
+      .map((f) => f.column);
+    if (report.datasets.find((d) => d.dataset === name)?.kind === 'time_series')
+      expect(judged.sort()).toEqual(Object.keys(g.measures).sort());
+    const expected = Object.entries(g.measures).filter(
+      ([c, m]) => m.outliers > 0 && m.q3 > m.q1 && !judged.includes(c),
+    );
     expect(findings.map((f) => f.column).sort()).toEqual(expected.map(([c]) => c).sort());
     for (const [column, m] of expected) {
       const what = `${name}.${column}`;
