@@ -1,18 +1,21 @@
 /**
- * The series of `npm run bench:forecast`: the demo's daily series (every measure of
- * daily_sales_metrics, and daily net revenue summed from sales_transactions, a day without a
- * transaction counting 0), made regular by the product's own `buildSeries` (values that do
- * not parse are missing: interpolated for the models, never scored), and the real daily
- * series that bench/forecast-data.R exports from the data of installed R packages.
+ * The series of `npm run bench:forecast`: every series the report forecasts on the demo data
+ * (the demo ingested into a temporary lake, then the report's own Plan and Aggregate steps:
+ * series discovery from daily totals in SQL, gaps filled for the models and never scored),
+ * and the real daily series that bench/forecast-data.R exports from installed R packages.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildSeries } from '#analysis/forecast/series.ts';
+import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
+import type { RegularSeries } from '#analysis/forecast/series.ts';
+import { ingestFiles } from '#cli/ingest-files.ts';
+import { consoleProgress } from '#cli/progress.ts';
 import { writeDemo } from '#demo/generate.ts';
-import { openDuckDb } from '#platform/duckdb/duckdb.ts';
-import { quoteLiteral } from '#query/sql.ts';
+import { localRuntime } from '#platform/local/runtime.ts';
+import { aggregateRun, type RunAggregates } from '#workflow/aggregate.ts';
+import { planRun } from '#workflow/plan.ts';
 import { parseCsv } from './forecast-csv.ts';
 
 export interface BenchSeries {
@@ -22,65 +25,46 @@ export interface BenchSeries {
   values: number[];
   /** false where the value was missing and interpolated: used to train, never scored. */
   observed: boolean[];
+  /** The demo's series as the report holds it (dates, frequency, notes). */
+  regular?: RegularSeries;
 }
-
-const DAILY_MEASURES = [
-  'marketing_spend',
-  'customer_traffic',
-  'price',
-  'quantity',
-  'revenue',
-  'cost',
-  'profit',
-];
 
 export async function demoSeries(dir: string): Promise<BenchSeries[]> {
   const demo = await writeDemo(join(dir, 'demo'));
-  const file = (dataset: string) => demo.files.find((f) => f.dataset === dataset)!.path;
-  const duck = await openDuckDb({ threads: 1 });
+  const runtime = await localRuntime({ lake: join(dir, 'lake'), outbox: join(dir, 'outbox') });
   try {
-    const out: BenchSeries[] = [];
-    const daily = file('daily_sales_metrics');
-    for (const measure of DAILY_MEASURES) {
-      const rows = await duck.all(
-        `SELECT CAST(TRY_CAST("date" AS DATE) AS VARCHAR) AS d, TRY_CAST(${measure} AS DOUBLE) AS v
-         FROM read_csv(${quoteLiteral(daily)}, all_varchar = true)
-         WHERE TRY_CAST("date" AS DATE) IS NOT NULL`,
-      );
-      out.push(regular(`daily_sales_metrics.${measure}`, rows, daily));
-    }
-    const tx = file('sales_transactions');
-    const rows = await duck.all(
-      `WITH t AS (
-         SELECT TRY_CAST(transaction_date AS DATE) AS d, TRY_CAST(net_amount AS DOUBLE) AS v
-         FROM read_csv(${quoteLiteral(tx)}, all_varchar = true)),
-       days AS (
-         SELECT CAST(unnest(generate_series(min(d), max(d), INTERVAL 1 DAY)) AS DATE) AS d
-         FROM t WHERE d IS NOT NULL)
-       SELECT CAST(days.d AS VARCHAR) AS d, coalesce(sum(t.v), 0) AS v
-       FROM days LEFT JOIN t ON t.d = days.d GROUP BY days.d ORDER BY days.d`,
+    const quiet = consoleProgress(process.stderr, true);
+    const outcomes = await ingestFiles(
+      runtime,
+      demo.files.map((f) => f.path),
+      {},
+      quiet,
     );
-    out.push(regular('sales_transactions.net_amount_per_day', rows, tx));
+    if (outcomes.some((o) => o.error)) throw new Error('the demo did not ingest');
+    const runId = 'bench-forecast';
+    const { planKey } = await planRun(runtime, { runId, startedAt: new Date().toISOString() });
+    const { aggregatesKey } = await aggregateRun(runtime, { runId, planKey });
+    const read = async <T>(key: string) => JSON.parse(await runtime.store.getText(key)) as T;
+    const aggregates = await read<RunAggregates>(aggregatesKey);
+    const out: BenchSeries[] = [];
+    for (const [dataset, a] of Object.entries(aggregates.datasets)) {
+      if (!a.seriesKey) continue;
+      const discovery = await read<SeriesDiscovery>(a.seriesKey);
+      for (const d of discovery.series) {
+        if (d.series.frequency !== 'daily') throw new Error(`${dataset} ${d.name}: not daily`);
+        out.push({
+          name: `${dataset}.${d.name}`,
+          group: 'demo',
+          values: d.series.values,
+          observed: d.series.observed,
+          regular: d.series,
+        });
+      }
+    }
     return out;
   } finally {
-    duck.close();
+    runtime.close();
   }
-}
-
-function regular(name: string, rows: Record<string, unknown>[], file: string): BenchSeries {
-  // A date written twice (a planted duplicate row) keeps its first parseable value.
-  const seen = new Map<string, number | null>();
-  for (const r of rows) {
-    const d = String(r['d']);
-    const v = r['v'] === null ? null : Number(r['v']);
-    if (!seen.has(d) || (seen.get(d) === null && v !== null)) seen.set(d, v);
-  }
-  const [s] = buildSeries(
-    [...seen].map(([time, value]) => ({ time, value })),
-    { file, timeColumn: 'date' },
-  );
-  if (!s || s.frequency !== 'daily') throw new Error(`${name}: not a daily series`);
-  return { name, group: 'demo', values: s.values, observed: s.observed };
 }
 
 const run = promisify(execFile);
