@@ -1,4 +1,4 @@
-import { qnorm } from '#analysis/forecast/ets.ts';
+import { qnorm } from '#analysis/stats/distributions.ts';
 import type { Baseline } from './baseline.ts';
 import { robustScale, sideScales } from './robust.ts';
 import type { AnomalyFlag } from './types.ts';

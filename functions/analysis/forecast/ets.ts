@@ -26,6 +26,7 @@
 import type { NamedForecaster } from './forecaster.ts';
 import type { SeriesContext } from './series-context.ts';
 import { nelderMead } from './optim-nelder-mead.ts';
+import { qnorm } from '#analysis/stats/distributions.ts';
 
 export type EtsError = 'A' | 'M';
 export type EtsTrend = 'N' | 'A' | 'Ad';
@@ -795,62 +796,6 @@ function quad(h: number[], v: Matrix): number {
 }
 const dot = (a: readonly number[], b: readonly number[]): number =>
   a.reduce((s, v, i) => s + v * b[i]!, 0);
-
-/** Polynomial with coefficients lowest degree first, by Horner's rule. */
-function poly(c: readonly number[], x: number): number {
-  let v = 0;
-  for (let i = c.length - 1; i >= 0; i--) v = v * x + c[i]!;
-  return v;
-}
-
-// Wichura's AS 241 coefficients (PPND16), lowest degree first.
-const AS241 = {
-  a: [
-    3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946,
-    45921.95393154987, 67265.7709270087, 33430.57558358813, 2509.0809287301227,
-  ],
-  b: [
-    1, 42.31333070160091, 687.1870074920579, 5394.196021424751, 21213.794301586597,
-    39307.89580009271, 28729.085735721943, 5226.495278852546,
-  ],
-  c: [
-    1.4234371107496835, 4.630337846156546, 5.769497221460691, 3.6478483247632045,
-    1.2704582524523684, 0.2417807251774506, 0.022723844989269184, 0.0007745450142783414,
-  ],
-  d: [
-    1, 2.053191626637759, 1.6763848301838038, 0.6897673349851, 0.14810397642748008,
-    0.015198666563616457, 0.0005475938084995345, 1.0507500716444169e-9,
-  ],
-  e: [
-    6.657904643501103, 5.463784911164114, 1.7848265399172913, 0.29656057182850487,
-    0.026532189526576124, 0.0012426609473880784, 2.7115555687434876e-5, 2.0103343992922881e-7,
-  ],
-  f: [
-    1, 0.599832206555888, 0.1369298809227358, 0.014875361290850615, 0.0007868691311456133,
-    1.8463183175100548e-5, 1.421511758316446e-7, 2.0442631033899397e-15,
-  ],
-};
-
-/** Standard normal quantile (Wichura's AS 241, as R's qnorm; about 16 digits). */
-export function qnorm(p: number): number {
-  if (p <= 0) return -Infinity;
-  if (p >= 1) return Infinity;
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r = 0.180625 - q * q;
-    return (q * poly(AS241.a, r)) / poly(AS241.b, r);
-  }
-  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
-  let value: number;
-  if (r <= 5) {
-    r -= 1.6;
-    value = poly(AS241.c, r) / poly(AS241.d, r);
-  } else {
-    r -= 5;
-    value = poly(AS241.e, r) / poly(AS241.f, r);
-  }
-  return q < 0 ? -value : value;
-}
 
 /**
  * ETS chosen by AICc among `ets()`'s default models, as a model of the chooser

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { qnorm } from '#analysis/stats/distributions.ts';
 import { describe, expect, it } from 'vitest';
 import {
   decompose,
   fitEts,
   forecastEts,
   rootsWithin,
-  qnorm,
   type EtsFit,
 } from '#analysis/forecast/ets.ts';
 import { nelderMead } from '#analysis/forecast/optim-nelder-mead.ts';
