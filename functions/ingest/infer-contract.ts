@@ -1,3 +1,4 @@
+import { isCountName } from '#analysis/measures.ts';
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteIdent, quoteLiteral } from '#query/sql.ts';
 import type { ColumnContract, ColumnRole, Contract, DatasetKind } from '#platform/ports.ts';
@@ -45,9 +46,6 @@ const LIFECYCLE_TIME =
 const PERSON_NAME =
   /^((first|last|full|given|family|middle|maiden|sur|fore|nick)_?name|name_(first|last|full))$|(^|_)(customer|contact|person|user|owner|employee|patient|client|buyer|seller|recipient|holder|member|guest|passenger|student)_?name$/;
 
-/** Whole-number measures that count things: never negative unless a person says so. */
-const COUNT_NAME =
-  /(^|_)(quantity|quantities|qty|units|unit_count|count|items|item_count|pieces|seats|visits|clicks|views|orders|sessions)(_|$)/;
 
 const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
 
@@ -178,7 +176,8 @@ function decideColumn(name: string, p: ColumnProfile, input: InferInput): Column
   const format = contractFormat(input.formats?.get(name) ?? DEFAULT_FORMAT, type);
   // A count never below zero in the first file: a negative one later is a mistake to look
   // at (quarantined, saying so), not a return to add up silently. Amounts may be negative.
-  const counts = role === 'measure' && type === 'integer' && COUNT_NAME.test(name);
+  // Whole-number measures that count things: never negative unless a person says so.
+  const counts = role === 'measure' && type === 'integer' && isCountName(name);
   const nonNegative = counts && p.min !== undefined && p.min >= 0;
   return {
     name,

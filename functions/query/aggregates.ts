@@ -1,6 +1,5 @@
 import type { ColumnContract, Contract, QueryEngine, Row } from '#platform/ports.ts';
-import { quoteIdent } from '#query/sql.ts';
-import { assertIdentifier } from '#platform/identifiers.ts';
+import { ident, literalNumber, nullableNumber, num, table } from '#query/sql.ts';
 import { dayKey, monthKey, quantile } from './dialect.ts';
 
 /** Per-column counts and ranges of one dataset, in one scan; `min`/`max` null where not computed. */
@@ -30,10 +29,6 @@ export interface MeasureQuartiles {
   /** The median absolute deviation from the median (unscaled); NaN where not computed. */
   mad: number;
 }
-
-const ident = (name: string) => quoteIdent(assertIdentifier(name, 'Column'));
-const table = (contract: Contract) => quoteIdent(assertIdentifier(contract.dataset, 'Dataset'));
-const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
 
 /** Types whose smallest and largest values say something (a range); text's do not. */
 const RANGED = new Set<ColumnContract['type']>(['integer', 'double', 'date', 'timestamp']);
@@ -200,15 +195,6 @@ async function periodTotals(
     sums: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`s${i}`])])),
     means: Object.fromEntries(measures.map((m, i) => [m, nullableNumber(r[`a${i}`])])),
   }));
-}
-
-function literalNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new Error(`Cannot put ${value} into SQL`);
-  return `CAST(${value} AS DOUBLE)`;
-}
-
-function nullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : num(value);
 }
 
 function scalarOrNull(value: unknown): string | number | null {

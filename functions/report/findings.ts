@@ -179,7 +179,65 @@ export interface SeriesAnomalyFinding extends SeriesFacts {
   incidents: SeriesIncident[];
 }
 
-export type Finding = OutlierFinding | TrendFinding | ForecastFinding | SeriesAnomalyFinding;
+/** One value of a dimension: its rows, its value and share, and its change over a year. */
+export interface DimensionValueKpi {
+  value: string | null;
+  rows: number;
+  total: number;
+  share: number | null;
+  /** The last twelve full months and the twelve before (with `KpiFinding.windows`). */
+  recent?: number;
+  prior?: number;
+  change?: number | null;
+}
+
+/** Revenue split by one dimension of the events (`channel`) or of an entity they join (`category`). */
+export interface DimensionKpi {
+  column: string;
+  /** The entity the dimension comes from; absent for the events' own column. */
+  entity?: string;
+  values: DimensionValueKpi[];
+}
+
+/**
+ * The KPIs of an events dataset. Revenue is the sum of `valueColumn`; a transaction is a
+ * row; a repeat customer bought on two different days or more; a quarter's retention is
+ * the share of its customers who bought again in the next quarter.
+ */
+export interface KpiFinding {
+  id: string;
+  kind: 'kpis';
+  dataset: string;
+  timeColumn: string;
+  first: string;
+  last: string;
+  valueColumn?: string;
+  itemsColumn?: string;
+  /** The column naming the customer, and the entity it joins. */
+  customerColumn?: string;
+  customerEntity?: string;
+  transactions: number;
+  revenue: number | null;
+  averageTransactionValue: number | null;
+  averageItemsPerTransaction: number | null;
+  customers: number | null;
+  repeatCustomers: number | null;
+  repeatPurchaseRate: number | null;
+  retention: { quarter: string; active: number; retained: number; rate: number | null }[];
+  /** Revenue growth between full months (from the monthly totals). */
+  growth?: {
+    lastFullMonth: string;
+    monthOverMonth?: Growth;
+    yearOverYear?: Growth;
+    trailingTwelve?: NonNullable<TrendFinding['trailingTwelve']>;
+  };
+  /** The windows of the dimension trends: [priorFrom, recentFrom) and [recentFrom, recentTo). */
+  windows?: { priorFrom: string; recentFrom: string; recentTo: string };
+  byDimension: DimensionKpi[];
+}
+
+export type Finding =
+  OutlierFinding | TrendFinding | ForecastFinding | SeriesAnomalyFinding | KpiFinding;
 
 /** What one Map iteration produced: findings, or why it produced none. */
 export interface AnalysisOutput {

@@ -8,8 +8,10 @@ import {
   plural,
   table,
 } from './format.ts';
+import { kpiSection } from './kpi-markdown.ts';
 import {
   forecastFindings,
+  kpiFindings,
   outlierFindings,
   seriesAnomalyFindings,
   trendFindings,
@@ -27,6 +29,7 @@ export function renderMarkdown(model: ReportModel): string {
   const sections = [
     header(model),
     executiveSummary(model),
+    kpiSection(kpiFindings(model)),
     seriesAnomaliesSection(seriesAnomalyFindings(model)),
     anomalies(outlierFindings(model)),
     trends(trendFindings(model)),

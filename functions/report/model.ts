@@ -3,6 +3,7 @@ import type { DatasetKind } from '#platform/ports.ts';
 import type {
   Finding,
   ForecastFinding,
+  KpiFinding,
   OutlierFinding,
   SeriesAnomalyFinding,
   TrendFinding,
@@ -84,3 +85,5 @@ export const forecastFindings = (m: ReportModel) =>
   m.findings.filter((f): f is ForecastFinding => f.kind === 'forecast');
 export const seriesAnomalyFindings = (m: ReportModel) =>
   m.findings.filter((f): f is SeriesAnomalyFinding => f.kind === 'series_anomalies');
+export const kpiFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is KpiFinding => f.kind === 'kpis');

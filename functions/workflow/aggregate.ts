@@ -1,4 +1,5 @@
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
+import { discoverJoins, type JoinKey } from '#query/joins.ts';
 import { discoverSeries, seriesSpecs, type SeriesDiscovery } from '#analysis/series-discovery.ts';
 import {
   dailyTotals,
@@ -24,12 +25,15 @@ export interface DatasetAggregates {
 export interface RunAggregates {
   runId: string;
   datasets: Record<string, DatasetAggregates>;
+  /** Which columns of events name which entities (checked by value overlap). */
+  joins: JoinKey[];
 }
 
 /**
  * The shared SQL of a run: one profile scan and one quartile scan per dataset, and for
  * datasets with a time column that are not entities, one scan of daily totals made into
- * regular series (series discovery), stored beside the aggregates for the time-series analyses.
+ * regular series (series discovery), stored beside the aggregates for the time-series analyses;
+ * and the joins of events to entities, found by names and value overlap.
  */
 export async function aggregateRun(
   deps: { store: BlobStore; engine: QueryEngine },
@@ -58,12 +62,13 @@ export async function aggregateRun(
       ...(seriesKey ? { seriesKey } : {}),
     };
   }
-  const aggregatesKey = runKeys(input.runId).aggregates;
-  await deps.store.put(
-    aggregatesKey,
-    JSON.stringify({ runId: input.runId, datasets }, null, 2),
-    'application/json',
+  const joins = await discoverJoins(
+    deps.engine,
+    plan.datasets.map((d) => d.contract),
   );
+  const aggregatesKey = runKeys(input.runId).aggregates;
+  const aggregates: RunAggregates = { runId: input.runId, datasets, joins };
+  await deps.store.put(aggregatesKey, JSON.stringify(aggregates, null, 2), 'application/json');
   return { aggregatesKey };
 }
 

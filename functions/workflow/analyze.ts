@@ -1,3 +1,4 @@
+import { computeKpis } from '#analysis/kpis.ts';
 import { findOutliers } from '#analysis/outliers.ts';
 import { forecastFindings, seriesAnomalyFindings } from '#analysis/series-analyses.ts';
 import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
@@ -72,6 +73,23 @@ export async function runAnalysis(
         output.notComputed =
           result.notComputed.join('; ') || 'no measure of the dataset is a regular time series';
       else if (result.notComputed.length > 0) output.notComputedParts = result.notComputed;
+      break;
+    }
+    case 'kpis': {
+      if (!dataset.contract.timeColumn || !stats.coverage) {
+        output.notComputed = 'the dataset has no time column with values';
+        break;
+      }
+      output.findings = [
+        await computeKpis(
+          deps.engine,
+          dataset.contract,
+          dataset.measures,
+          stats.coverage,
+          aggregates.joins ?? [],
+          plan.datasets.map((d) => d.contract),
+        ),
+      ];
       break;
     }
     case 'monthly_trends': {

@@ -4,7 +4,7 @@ import { seriesSpecs } from '#analysis/series-discovery.ts';
 import { ConfigError } from '#platform/errors.ts';
 import { runKeys } from './run-keys.ts';
 
-export type AnalysisKind = 'outliers' | 'monthly_trends' | 'forecast' | 'anomalies';
+export type AnalysisKind = 'outliers' | 'monthly_trends' | 'forecast' | 'anomalies' | 'kpis';
 
 export interface AnalysisTask {
   id: string;
@@ -126,6 +126,9 @@ function analysesFor(d: DatasetPlan): AnalysisTask[] {
   }
   if (d.contract.kind !== 'entities' && d.contract.timeColumn && d.measures.length > 0) {
     tasks.push({ id: `monthly-trends-${d.dataset}`, kind: 'monthly_trends', dataset: d.dataset });
+  }
+  if (d.contract.kind === 'events' && d.contract.timeColumn) {
+    tasks.push({ id: `kpis-${d.dataset}`, kind: 'kpis', dataset: d.dataset });
   }
   // Time series and events (their daily aggregates); never entities.
   if (seriesSpecs(d.contract, d.measures).length > 0) {

@@ -90,7 +90,8 @@ describe('the report workflow on the local runtime', () => {
     const { root } = await smallLake();
     runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
     const engine = runtime.engine;
-    // The monthly query fails; the quartile, outlier and daily (series) queries do not.
+    // The monthly query fails (the trends and the KPIs' growth need it); the quartile,
+    // outlier and daily (series) queries do not.
     runtime.engine = {
       dialect: engine.dialect,
       query: (sql) =>
@@ -109,6 +110,7 @@ describe('the report workflow on the local runtime', () => {
         dataset: 'orders',
         reason: 'the analysis failed (engine down)',
       },
+      { analysisId: 'kpis-orders', dataset: 'orders', reason: 'the analysis failed (engine down)' },
     ]);
     expect(await readFile(join(root, result.reportKey), 'utf8')).toContain('## Not computed');
   });

@@ -67,6 +67,7 @@ describe('the time-series analyses in the workflow', () => {
     expect(analyses.map((a) => a.id).sort()).toEqual([
       'anomalies-orders',
       'forecast-orders',
+      'kpis-orders',
       'monthly-trends-orders',
       'outliers-customers',
       'outliers-orders',
