@@ -135,3 +135,31 @@ describe('computeKpis', () => {
     expect(segment.values[1]!.share).toBeCloseTo(50 / 590, 12);
   });
 });
+
+describe('customerActivity', () => {
+  it('one row per customer: days (one per day), orders, span, value, first-day value, main channel', async () => {
+    const { customerActivity } = await import('#query/customers.ts');
+    const rows = await customerActivity(
+      engine,
+      { from: 'orders', time: 'ordered_on', customer: 'customer_id', value: 'net_amount' },
+      { dimensions: ['channel'] },
+    );
+    expect(
+      rows.map((r) => [r.customer, r.days, r.orders, r.first, r.last, r.value, r.firstDayValue]),
+    ).toEqual([
+      ['A', 24, 24, '2023-01-01', '2024-12-01', 240, 10],
+      ['B', 2, 3, '2023-01-05', '2024-07-10', 300, 200],
+      ['C', 1, 1, '2024-12-31', '2024-12-31', 50, 50],
+    ]);
+    expect(rows.map((r) => r.main['channel'])).toEqual(['web', 'store', 'store']);
+    const until = await customerActivity(
+      engine,
+      { from: 'orders', time: 'ordered_on', customer: 'customer_id', value: 'net_amount' },
+      { until: '2023-12-31' },
+    );
+    expect(until.map((r) => [r.customer, r.days])).toEqual([
+      ['A', 12],
+      ['B', 1],
+    ]);
+  });
+});

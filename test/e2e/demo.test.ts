@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GroundTruth } from '#demo/generate.ts';
-import type { ForecastFinding, OutlierFinding, SeriesAnomalyFinding } from '#report/findings.ts';
+import type {
+  ForecastFinding,
+  KpiFinding,
+  OutlierFinding,
+  SeriesAnomalyFinding,
+} from '#report/findings.ts';
 import { formatNumber } from '#report/format.ts';
 import type { ReportModel } from '#report/model.ts';
 import { runDemoPipeline } from '../helpers/demo-run.ts';
@@ -204,6 +209,59 @@ describe('demo end to end on the local runtime', () => {
     }
   });
 
+  it('shows the KPIs of the transactions, computed here from the valid rows of the file', async () => {
+    const t = truth.datasets.sales_transactions;
+    const lines = (await readFile(join(dir, 'data', t.file), 'utf8'))
+      .replace(/\r/g, '')
+      .split('\n');
+    const header = lines[0]!.split(',');
+    const at = (name: string) => header.indexOf(name);
+    const invalid = new Set(t.invalidRows.map((r) => r.line));
+    const rows = lines
+      .slice(1)
+      .map((line, i) => ({ line: i + 2, cells: line.split(',') }))
+      .filter((r) => r.cells.length === header.length && !invalid.has(r.line))
+      .map((r) => r.cells);
+    expect(rows).toHaveLength(t.rowsValid);
+    const revenue = rows.reduce((s, r) => s + Number(r[at('net_amount')]), 0);
+    const days = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const c = r[at('customer_id')]!;
+      days.set(c, (days.get(c) ?? new Set()).add(r[at('transaction_date')]!));
+    }
+    const repeat = [...days.values()].filter((d) => d.size >= 2).length;
+    const kpis = report.findings.find((f): f is KpiFinding => f.kind === 'kpis')!;
+    expect(kpis).toMatchObject({
+      dataset: 'sales_transactions',
+      valueColumn: 'net_amount',
+      itemsColumn: 'quantity',
+      customerColumn: 'customer_id',
+      customerEntity: 'customer_profiles',
+      transactions: t.rowsValid,
+      customers: days.size,
+      repeatCustomers: repeat,
+    });
+    expect(kpis.revenue).toBeCloseTo(revenue, 2);
+    expect(kpis.averageTransactionValue).toBeCloseTo(revenue / t.rowsValid, 6);
+    // Revenue split by the channel of the events and by dimensions of the joined entities.
+    expect(
+      kpis.byDimension.map((d) => `${d.entity ?? 'sales_transactions'}.${d.column}`).sort(),
+    ).toEqual([
+      'customer_profiles.industry',
+      'customer_profiles.region',
+      'product_information.category',
+      'sales_transactions.channel',
+    ]);
+    for (const d of kpis.byDimension)
+      expect(d.values.reduce((s, v) => s + v.total, 0)).toBeCloseTo(revenue, 2);
+    expect(markdown).toContain(
+      `| Revenue | ${formatNumber(kpis.revenue)} | sum of \`net_amount\` |`,
+    );
+    expect(markdown).toContain(
+      `| Customers | ${formatNumber(days.size)} | distinct \`customer_id\` |`,
+    );
+  });
+
   it('profiles every column: ids unique over the valid rows, foreign keys found, ranges of measures', () => {
     for (const [name, t] of Object.entries(truth.datasets)) {
       const section = report.datasets.find((d) => d.dataset === name)!;
@@ -229,6 +287,7 @@ describe('demo end to end on the local runtime', () => {
   it('has the computed sections and no placeholder', () => {
     for (const heading of [
       '## Executive summary',
+      '## Key performance indicators',
       '## Time-series anomalies',
       '## Anomalies',
       '## Trends',
