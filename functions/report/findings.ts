@@ -236,8 +236,66 @@ export interface KpiFinding {
   byDimension: DimensionKpi[];
 }
 
+/** One ordered pair of series tested: does `cause` help predict `effect`? */
+export interface RelationshipPair {
+  dataset: string;
+  cause: string;
+  effect: string;
+  /** Lags of the cause in the test, chosen by AIC up to the dataset's maximum. */
+  lag: number;
+  f: number;
+  dfNum: number;
+  dfDenom: number;
+  pValue: number;
+  /** Benjamini-Hochberg over every pair tested in the run. */
+  qValue: number;
+  /** Share of the effect's variance left by its own lags that the cause's lags explain. */
+  partialR2: number;
+  /** Sign of the sum of the cause's lag coefficients when significant at 5%; else mixed. */
+  direction: 'positive' | 'negative' | 'mixed';
+  strongestLag: { lag: number; coefficient: number; t: number };
+}
+
+/** Granger tests between the series of each dataset, over the run (one finding). */
+export interface RelationshipFinding {
+  id: 'relationships';
+  kind: 'relationships';
+  /** Pairs with q below this are listed as predictive relationships. */
+  qThreshold: number;
+  /** Pairs tested in all: the number of p-values the q-values are over. */
+  tested: number;
+  datasets: {
+    dataset: string;
+    frequency: string;
+    points: number;
+    maxLag: number;
+    /** The calendar cycle whose phase means were removed; null when too short for two. */
+    seasonalPeriod: number | null;
+    /**
+     * Series determined by others on the same day (revenue = price x quantity), not tested on
+     * their own: their relationships are those of their parts.
+     */
+    identities: { name: string; parts: string[]; r2: number }[];
+    series: {
+      name: string;
+      /** Differenced once when the ADF test did not reject a unit root at 5%. */
+      differenced: boolean;
+      adfPValue: number | null;
+      adfPValueDifferenced: number | null;
+      note?: string;
+    }[];
+  }[];
+  /** Every pair tested, lowest q first. */
+  pairs: RelationshipPair[];
+}
+
 export type Finding =
-  OutlierFinding | TrendFinding | ForecastFinding | SeriesAnomalyFinding | KpiFinding;
+  | OutlierFinding
+  | TrendFinding
+  | ForecastFinding
+  | SeriesAnomalyFinding
+  | KpiFinding
+  | RelationshipFinding;
 
 /** What one Map iteration produced: findings, or why it produced none. */
 export interface AnalysisOutput {

@@ -9,9 +9,11 @@ import {
   table,
 } from './format.ts';
 import { kpiSection } from './kpi-markdown.ts';
+import { relationshipsSection } from './relationships-markdown.ts';
 import {
   forecastFindings,
   kpiFindings,
+  relationshipFindings,
   outlierFindings,
   seriesAnomalyFindings,
   trendFindings,
@@ -34,6 +36,7 @@ export function renderMarkdown(model: ReportModel): string {
     anomalies(outlierFindings(model)),
     trends(trendFindings(model)),
     forecastsSection(forecastFindings(model)),
+    relationshipsSection(relationshipFindings(model)),
     dataAnalyzed(model),
     notComputed(model),
     methodology(model),

@@ -5,6 +5,7 @@ import type {
   ForecastFinding,
   KpiFinding,
   OutlierFinding,
+  RelationshipFinding,
   SeriesAnomalyFinding,
   TrendFinding,
 } from './findings.ts';
@@ -87,3 +88,5 @@ export const seriesAnomalyFindings = (m: ReportModel) =>
   m.findings.filter((f): f is SeriesAnomalyFinding => f.kind === 'series_anomalies');
 export const kpiFindings = (m: ReportModel) =>
   m.findings.filter((f): f is KpiFinding => f.kind === 'kpis');
+export const relationshipFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is RelationshipFinding => f.kind === 'relationships');

@@ -1,4 +1,5 @@
 import { computeKpis } from '#analysis/kpis.ts';
+import { relationshipFinding } from '#analysis/relationships/report-run.ts';
 import { findOutliers } from '#analysis/outliers.ts';
 import { forecastFindings, seriesAnomalyFindings } from '#analysis/series-analyses.ts';
 import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
@@ -7,7 +8,7 @@ import type { BlobStore, QueryEngine } from '#platform/ports.ts';
 import { monthlyTotals } from '#query/aggregates.ts';
 import type { AnalysisOutput } from '#report/findings.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
-import type { AnalysisTask, RunPlan } from './plan.ts';
+import { RUN, type AnalysisTask, type RunPlan } from './plan.ts';
 import { runKeys } from './run-keys.ts';
 
 export interface AnalyzeInput {
@@ -33,16 +34,20 @@ export async function runAnalysis(
     readJson<RunAggregates>(deps.store, input.aggregatesKey),
   ]);
   const { analysis } = input;
-  const dataset = plan.datasets.find((d) => d.dataset === analysis.dataset);
-  const stats = aggregates.datasets[analysis.dataset];
-  if (!dataset || !stats)
-    throw new Error(`Dataset ${analysis.dataset} is not in the plan of run ${input.runId}`);
   const output: AnalysisOutput = {
     analysisId: analysis.id,
     kind: analysis.kind,
     dataset: analysis.dataset,
     findings: [],
   };
+  if (analysis.dataset === RUN) {
+    await runAnalysisOfRun(deps.store, analysis, aggregates, output);
+    return store(deps.store, input.runId, output);
+  }
+  const dataset = plan.datasets.find((d) => d.dataset === analysis.dataset);
+  const stats = aggregates.datasets[analysis.dataset];
+  if (!dataset || !stats)
+    throw new Error(`Dataset ${analysis.dataset} is not in the plan of run ${input.runId}`);
 
   const discovery = stats.seriesKey
     ? await readJson<SeriesDiscovery>(deps.store, stats.seriesKey)
@@ -117,10 +122,43 @@ export async function runAnalysis(
     default:
       throw new Error(`Unknown analysis kind ${JSON.stringify((analysis as AnalysisTask).kind)}`);
   }
-  const findingsKey = runKeys(input.runId).findings(analysis.id);
-  await deps.store.put(findingsKey, JSON.stringify(output, null, 2), 'application/json');
+  return store(deps.store, input.runId, output);
+}
+
+/** An analysis over every dataset of the run, whose corrections count every test it ran. */
+async function runAnalysisOfRun(
+  store: BlobStore,
+  analysis: AnalysisTask,
+  aggregates: RunAggregates,
+  output: AnalysisOutput,
+): Promise<void> {
+  switch (analysis.kind) {
+    case 'relationships': {
+      const discoveries = await Promise.all(
+        Object.values(aggregates.datasets)
+          .flatMap((d) => (d.seriesKey ? [d.seriesKey] : []))
+          .map((key) => readJson<SeriesDiscovery>(store, key)),
+      );
+      const { finding, notComputed } = relationshipFinding(discoveries);
+      if (finding) output.findings = [finding];
+      else output.notComputed = notComputed.join('; ') || 'no dataset has two regular series';
+      if (finding && notComputed.length > 0) output.notComputedParts = notComputed;
+      break;
+    }
+    default:
+      throw new Error(`Analysis ${analysis.kind} does not run over the whole run`);
+  }
+}
+
+async function store(
+  blobs: BlobStore,
+  runId: string,
+  output: AnalysisOutput,
+): Promise<AnalyzeOutput> {
+  const findingsKey = runKeys(runId).findings(output.analysisId);
+  await blobs.put(findingsKey, JSON.stringify(output, null, 2), 'application/json');
   return {
-    analysisId: analysis.id,
+    analysisId: output.analysisId,
     status: output.notComputed ? 'not_computed' : 'ok',
     findingsKey,
   };

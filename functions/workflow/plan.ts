@@ -4,11 +4,13 @@ import { seriesSpecs } from '#analysis/series-discovery.ts';
 import { ConfigError } from '#platform/errors.ts';
 import { runKeys } from './run-keys.ts';
 
-export type AnalysisKind = 'outliers' | 'monthly_trends' | 'forecast' | 'anomalies' | 'kpis';
+export type AnalysisKind =
+  'outliers' | 'monthly_trends' | 'forecast' | 'anomalies' | 'kpis' | 'relationships';
 
 export interface AnalysisTask {
   id: string;
   kind: AnalysisKind;
+  /** The dataset analysed; `*` for an analysis over the whole run (relationships). */
   dataset: string;
 }
 
@@ -103,7 +105,7 @@ export async function planRun(
     const measures = contract.columns.filter((c) => c.role === 'measure').map((c) => c.name);
     datasets.push({ dataset, contract, measures, inputs });
   }
-  const analyses = datasets.flatMap(analysesFor);
+  const analyses = [...datasets.flatMap(analysesFor), ...runAnalyses(datasets)];
   const trigger = typeof input.input?.trigger === 'string' ? input.input.trigger : 'manual';
   const plan: RunPlan = {
     runId: input.runId,
@@ -137,6 +139,18 @@ function analysesFor(d: DatasetPlan): AnalysisTask[] {
   }
   return tasks;
 }
+
+/**
+ * Analyses over the whole run, whose multiple-testing corrections count every test of the
+ * run: predictive relationships between the series of any dataset that has two or more.
+ */
+function runAnalyses(datasets: DatasetPlan[]): AnalysisTask[] {
+  const series = datasets.filter((d) => seriesSpecs(d.contract, d.measures).length >= 2);
+  return series.length > 0 ? [{ id: 'relationships', kind: 'relationships', dataset: RUN }] : [];
+}
+
+/** The `dataset` of an analysis over the whole run. */
+export const RUN = '*';
 
 /** The run input's `forecastHorizon`, or the default; anything else stops the run with why. */
 function forecastHorizon(value: unknown): number {
