@@ -8,6 +8,7 @@ import {
   plural,
   table,
 } from './format.ts';
+import { RUN } from '#workflow/plan.ts';
 import { kpiSection } from './kpi-markdown.ts';
 import { relationshipsSection } from './relationships-markdown.ts';
 import {
@@ -336,7 +337,10 @@ function notComputed(m: ReportModel): string | undefined {
   return [
     '## Not computed',
     '',
-    ...m.notComputed.map((n) => `- ${cell(n.analysisId)} (${cell(n.dataset)}): ${cell(n.reason)}`),
+    ...m.notComputed.map(
+      (n) =>
+        `- ${cell(n.analysisId)} (${n.dataset === RUN ? 'every dataset' : cell(n.dataset)}): ${cell(n.reason)}`,
+    ),
   ].join('\n');
 }
 

@@ -55,7 +55,14 @@ describe('the report workflow on the local runtime', () => {
       rowsAnalyzed: 65,
       rowsQuarantined: 1,
     });
-    expect(json.notComputed).toEqual([]);
+    // One order a day: the number of orders per day never changes, so nothing relates to it.
+    expect(json.notComputed).toEqual([
+      {
+        analysisId: 'relationships',
+        dataset: '*',
+        reason: 'orders: events per day is constant (1): nothing to relate',
+      },
+    ]);
 
     const [eml] = await readdir(join(root, 'outbox'));
     const mail = await readFile(join(root, 'outbox', eml!), 'utf8');
@@ -111,6 +118,11 @@ describe('the report workflow on the local runtime', () => {
         reason: 'the analysis failed (engine down)',
       },
       { analysisId: 'kpis-orders', dataset: 'orders', reason: 'the analysis failed (engine down)' },
+      {
+        analysisId: 'relationships',
+        dataset: '*',
+        reason: 'orders: events per day is constant (1): nothing to relate',
+      },
     ]);
     expect(await readFile(join(root, result.reportKey), 'utf8')).toContain('## Not computed');
   });

@@ -71,6 +71,7 @@ describe('the time-series analyses in the workflow', () => {
       'monthly-trends-orders',
       'outliers-customers',
       'outliers-orders',
+      'relationships',
     ]);
     const aggregates = await readJson<RunAggregates>(rt.store, aggregatesKey);
     expect(aggregates.datasets['orders']?.seriesKey).toBe('runs/r1/series/orders.json');

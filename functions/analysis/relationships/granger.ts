@@ -1,11 +1,6 @@
 import { InputRejectedError } from '#platform/errors.ts';
 import { fUpper, studentTwoSided } from '#analysis/stats/distributions.ts';
-import {
-  LeastSquares,
-  NotComputableError,
-  informationCriterion,
-  type InformationCriterion,
-} from './ols.ts';
+import { LeastSquares, NotComputableError, type InformationCriterion } from './ols.ts';
 
 /**
  * The Granger test "do x's past values help predict y beyond y's own past", as statsmodels

@@ -39,8 +39,18 @@ export function relationshipFinding(discoveries: readonly SeriesDiscovery[]): {
         (_, i) => s.series.dates[i]! >= from && s.series.dates[i]! <= to,
       ),
     }));
-    const { kept, derived } = withoutIdentities(aligned);
-    if (kept.length < 2) continue;
+    const constant = aligned.filter((s) => s.values.every((v) => v === s.values[0]));
+    for (const c of constant)
+      notComputed.push(`${d.dataset}: ${c.name} is constant (${c.values[0]}): nothing to relate`);
+    const varying = aligned.filter((s) => !constant.includes(s));
+    if (varying.length < 2) continue;
+    const { kept, derived } = withoutIdentities(varying);
+    if (kept.length < 2) {
+      notComputed.push(
+        `${d.dataset}: ${derived.map((x) => `${x.name} is determined by ${x.parts.join(' and ')} on the same day`).join('; ')}: no two series of its own to test`,
+      );
+      continue;
+    }
     const n = kept[0]!.values.length;
     const period = n >= 2 * PERIOD[frequency] + 1 ? PERIOD[frequency] : undefined;
     try {
@@ -124,7 +134,7 @@ export function withoutIdentities(series: readonly NamedSeries[]): {
 } {
   const kept = [...series];
   const derived: Identity[] = [];
-  for (let i = kept.length - 1; i >= 0 && kept.length > 2; i--) {
+  for (let i = kept.length - 1; i >= 0 && kept.length > 1; i--) {
     const y = kept[i]!;
     let parts = kept.filter((_, j) => j !== i);
     let r2 = sameDayFit(y, parts);
