@@ -289,13 +289,151 @@ export interface RelationshipFinding {
   pairs: RelationshipPair[];
 }
 
+/** How the number of segments was chosen: every k's evidence. */
+export interface SegmentChoice {
+  k: number;
+  reason: string;
+  candidates: { k: number; silhouette: number; inertia: number }[];
+  /** Customers the silhouettes were computed on (a seeded sample above 5,000). */
+  silhouetteRows: number;
+  /** Features that did not vary and could not separate customers. */
+  constantFeatures: string[];
+}
+
+/** One segment in original units: medians of the customers in it, and what they buy most. */
+export interface CustomerSegment {
+  name: string;
+  customers: number;
+  shareOfCustomers: number;
+  /** Their total value and its share of all customers' value. */
+  value: number;
+  shareOfValue: number | null;
+  medianRecencyDays: number;
+  medianFrequency: number;
+  medianValue: number;
+  medianTenureDays: number;
+  /** The segment's centre in standardised units (0: the average customer), after log(1 + x). */
+  centre: { recency: number; frequency: number; monetary: number; tenure: number };
+  /** Per dimension (channel, category): the values most of its customers mainly buy through. */
+  top: { column: string; entity?: string; values: { value: string; share: number }[] }[];
+}
+
+/** The fitted lifetime-value models. */
+export interface LifetimeValueModel {
+  /** The time unit of the parameters. */
+  unit: 'days' | 'weeks';
+  horizonDays: number;
+  customers: number;
+  bgnbd: {
+    r: number;
+    alpha: number;
+    a: number;
+    b: number;
+    logLikelihood: number;
+    converged: boolean;
+  };
+  gammaGamma: {
+    p: number;
+    q: number;
+    gamma: number;
+    logLikelihood: number;
+    /** Customers with repeat purchases it was fitted on. */
+    customers: number;
+    /** The model assumes spend does not depend on frequency: their correlation, for the reader. */
+    frequencySpendCorrelation: number | null;
+  };
+}
+
+/** The holdout check of the purchase model. */
+export interface LifetimeValueHoldout {
+  calibrationEnd: string;
+  holdoutEnd: string;
+  /** Customers known at the calibration end (predicted), and new ones after it (not). */
+  customers: number;
+  newInHoldout: number;
+  /** Repeat purchase days in the holdout: predicted and actual, in total and per customer. */
+  totalPredicted: number;
+  totalActual: number;
+  meanAbsoluteError: number;
+  byFrequency: { x: string; customers: number; predicted: number; actual: number }[];
+}
+
+/** A trait or behaviour and how much customer value differs with it. */
+export type ValueDriver =
+  | {
+      kind: 'groups';
+      column: string;
+      entity?: string;
+      /** The test trusted (Welch, Kruskal-Wallis or ANOVA), why, and its numbers. */
+      test: string;
+      reason: string;
+      statistic: number;
+      df: [number, number] | [number];
+      pValue: number;
+      /** Eta squared: the share of the variance of value between the groups. */
+      etaSquared: number;
+      groups: { value: string; customers: number; medianValue: number; meanValue: number }[];
+    }
+  | {
+      kind: 'correlation';
+      column: string;
+      entity?: string;
+      /** Spearman's rank correlation with value, its p-value and the customers it is over. */
+      rho: number;
+      pValue: number;
+      customers: number;
+    };
+
+/** A customer worth most, with what the report may show of them (no personal data). */
+export interface TopCustomer {
+  customer: string;
+  value: number;
+  purchaseDays: number;
+  lastPurchase: string;
+  segment: string;
+  predictedValue: number | null;
+  probabilityAlive: number | null;
+  traits: Record<string, string | number | null>;
+}
+
+/** Customers of an events dataset: segments, lifetime value, its drivers and the top customers. */
+export interface CustomerFinding {
+  id: string;
+  kind: 'customers';
+  dataset: string;
+  customerColumn: string;
+  /** The entity the customer column joins, whose traits the profiles use. */
+  entity?: string;
+  valueColumn?: string;
+  first: string;
+  last: string;
+  customers: number;
+  /** Historical value: total per customer over the data. */
+  historical: { total: number; median: number; mean: number; top10Share: number };
+  segments: CustomerSegment[];
+  segmentChoice: SegmentChoice;
+  lifetimeValue?: LifetimeValueModel & {
+    /** Sum and median of the predicted value over the horizon. */
+    total: number;
+    median: number;
+    /** Customers whose probability of still buying is below one half. */
+    likelyLapsed: number;
+  };
+  holdout?: LifetimeValueHoldout;
+  drivers: ValueDriver[];
+  top: TopCustomer[];
+  /** Parts the data did not support (no value column, a model that could not be fitted), each with why. */
+  notes: string[];
+}
+
 export type Finding =
   | OutlierFinding
   | TrendFinding
   | ForecastFinding
   | SeriesAnomalyFinding
   | KpiFinding
-  | RelationshipFinding;
+  | RelationshipFinding
+  | CustomerFinding;
 
 /** What one Map iteration produced: findings, or why it produced none. */
 export interface AnalysisOutput {

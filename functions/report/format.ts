@@ -55,3 +55,10 @@ export function normalRange(f: { low: number; high: number; min?: number; max?: 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
+
+/** A p-value: three decimals, or two significant digits below 0.001; never "0". */
+export function formatPValue(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  if (p < 1e-300) return '< 1e-300';
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}

@@ -9,9 +9,11 @@ import {
   table,
 } from './format.ts';
 import { RUN } from '#workflow/plan.ts';
+import { customersSection } from './customers-markdown.ts';
 import { kpiSection } from './kpi-markdown.ts';
 import { relationshipsSection } from './relationships-markdown.ts';
 import {
+  customerFindings,
   forecastFindings,
   kpiFindings,
   relationshipFindings,
@@ -33,6 +35,7 @@ export function renderMarkdown(model: ReportModel): string {
     header(model),
     executiveSummary(model),
     kpiSection(kpiFindings(model)),
+    customersSection(customerFindings(model)),
     seriesAnomaliesSection(seriesAnomalyFindings(model)),
     anomalies(outlierFindings(model)),
     trends(trendFindings(model)),

@@ -3,6 +3,7 @@ import type { DatasetKind } from '#platform/ports.ts';
 import type {
   Finding,
   ForecastFinding,
+  CustomerFinding,
   KpiFinding,
   OutlierFinding,
   RelationshipFinding,
@@ -90,3 +91,5 @@ export const kpiFindings = (m: ReportModel) =>
   m.findings.filter((f): f is KpiFinding => f.kind === 'kpis');
 export const relationshipFindings = (m: ReportModel) =>
   m.findings.filter((f): f is RelationshipFinding => f.kind === 'relationships');
+export const customerFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is CustomerFinding => f.kind === 'customers');

@@ -1,5 +1,5 @@
 import type { RelationshipFinding, RelationshipPair } from './findings.ts';
-import { cell, formatNumber, plural, table } from './format.ts';
+import { cell, formatNumber, formatPValue as pValue, plural, table } from './format.ts';
 
 /**
  * The predictive relationships section: exactly the pairs it counts (q below the threshold),
@@ -63,9 +63,4 @@ function direction(p: RelationshipPair): string {
     return p.direction === 'positive' ? 'rises with it' : 'falls as it rises';
   const s = p.strongestLag;
   return `mixed; strongest at lag ${s.lag} (${s.coefficient >= 0 ? 'rises' : 'falls'})`;
-}
-
-function pValue(p: number): string {
-  if (p === 0) return '< 1e-300';
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }

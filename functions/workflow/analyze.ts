@@ -1,3 +1,4 @@
+import { analyseCustomers } from '#analysis/customers/analysis.ts';
 import { computeKpis } from '#analysis/kpis.ts';
 import { relationshipFinding } from '#analysis/relationships/report-run.ts';
 import { findOutliers } from '#analysis/outliers.ts';
@@ -95,6 +96,23 @@ export async function runAnalysis(
           plan.datasets.map((d) => d.contract),
         ),
       ];
+      break;
+    }
+    case 'customers': {
+      if (!dataset.contract.timeColumn || !stats.coverage) {
+        output.notComputed = 'the dataset has no time column with values';
+        break;
+      }
+      const { finding, notComputed } = await analyseCustomers(
+        deps.engine,
+        dataset.contract,
+        dataset.measures,
+        stats.coverage,
+        aggregates.joins ?? [],
+        plan.datasets.map((d) => d.contract),
+      );
+      if (finding) output.findings = [finding];
+      if (notComputed) output.notComputed = notComputed;
       break;
     }
     case 'monthly_trends': {

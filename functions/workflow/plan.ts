@@ -5,7 +5,7 @@ import { ConfigError } from '#platform/errors.ts';
 import { runKeys } from './run-keys.ts';
 
 export type AnalysisKind =
-  'outliers' | 'monthly_trends' | 'forecast' | 'anomalies' | 'kpis' | 'relationships';
+  'outliers' | 'monthly_trends' | 'forecast' | 'anomalies' | 'kpis' | 'customers' | 'relationships';
 
 export interface AnalysisTask {
   id: string;
@@ -131,6 +131,7 @@ function analysesFor(d: DatasetPlan): AnalysisTask[] {
   }
   if (d.contract.kind === 'events' && d.contract.timeColumn) {
     tasks.push({ id: `kpis-${d.dataset}`, kind: 'kpis', dataset: d.dataset });
+    tasks.push({ id: `customers-${d.dataset}`, kind: 'customers', dataset: d.dataset });
   }
   // Time series and events (their daily aggregates); never entities.
   if (seriesSpecs(d.contract, d.measures).length > 0) {

@@ -6,8 +6,10 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GroundTruth } from '#demo/generate.ts';
 import type {
+  CustomerFinding,
   ForecastFinding,
   KpiFinding,
+  RelationshipFinding,
   OutlierFinding,
   SeriesAnomalyFinding,
 } from '#report/findings.ts';
@@ -262,6 +264,72 @@ describe('demo end to end on the local runtime', () => {
     );
   });
 
+  it('lists the planted predictive relationships, and only links the generator made', () => {
+    const r = report.findings.find((f): f is RelationshipFinding => f.kind === 'relationships')!;
+    const listed = r.pairs.filter((p) => p.qValue < r.qThreshold);
+    const name = (p: { cause: string; effect: string }) => `${p.cause} -> ${p.effect}`;
+    const identities = new Map(
+      r.datasets.flatMap((d) => d.identities.map((i) => [i.name, i.parts] as const)),
+    );
+    // Every planted lead with a lag is found, directly or through the parts of an identity
+    // (revenue = price x quantity is tested through quantity).
+    for (const t of truth.relationships.filter((x) => x.lagDays > 0)) {
+      const effects = identities.get(t.effect) ?? [t.effect];
+      expect(
+        listed.some((p) => p.cause === t.cause && effects.includes(p.effect)),
+        `${t.cause} -> ${t.effect}`,
+      ).toBe(true);
+    }
+    // The generator's links (daily-sales.ts): spend -> traffic -> quantity <- price, and
+    // revenue, cost and profit computed from quantity and price the same day. A listed pair
+    // must follow them: its effect reachable from its cause.
+    const links: Record<string, string[]> = {
+      marketing_spend: ['customer_traffic', 'quantity'],
+      customer_traffic: ['quantity'],
+      price: ['quantity', 'revenue'],
+      quantity: ['revenue', 'cost'],
+      revenue: ['profit'],
+      cost: ['profit'],
+    };
+    const reachable = (from: string, to: string, seen = new Set<string>()): boolean =>
+      (links[from] ?? []).some((n) => n === to || (!seen.has(n) && reachable(n, to, seen.add(n))));
+    for (const p of listed.filter((x) => x.dataset === 'daily_sales_metrics'))
+      expect(reachable(p.cause, p.effect), name(p)).toBe(true);
+    expect(listed.filter((x) => x.dataset !== 'daily_sales_metrics').map(name)).toEqual([]);
+    expect(markdown).toContain(
+      `${r.tested} ordered pairs tested; ${listed.length} predictive relationships`,
+    );
+  });
+
+  it('segments the customers, predicts their lifetime value with a holdout check, and lists the top ones', () => {
+    const c = report.findings.find((f): f is CustomerFinding => f.kind === 'customers')!;
+    expect(c).toMatchObject({
+      dataset: 'sales_transactions',
+      customerColumn: 'customer_id',
+      entity: 'customer_profiles',
+    });
+    expect(c.segments.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(c.segments.map((s) => s.name)).size).toBe(c.segments.length);
+    expect(c.segments.reduce((n, s) => n + s.customers, 0)).toBe(c.customers);
+    expect(c.segmentChoice.candidates.map((k) => k.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    const best = Math.max(...c.segmentChoice.candidates.map((k) => k.silhouette));
+    expect(c.segmentChoice.candidates.find((k) => k.k === c.segmentChoice.k)!.silhouette).toBe(
+      best,
+    );
+    expect(c.lifetimeValue!.total).toBeGreaterThan(0);
+    expect(c.holdout!.totalActual).toBeGreaterThan(0);
+    expect(c.holdout!.byFrequency.reduce((n, g) => n + g.customers, 0)).toBe(c.holdout!.customers);
+    expect(c.top).toHaveLength(10);
+    expect(c.top.map((t) => t.value)).toEqual([...c.top.map((t) => t.value)].sort((a, b) => b - a));
+    // The industry that multiplies lifetime value is among the drivers, with its test.
+    const industry = c.drivers.find((d) => d.column === 'industry');
+    expect(industry).toMatchObject({ kind: 'groups', entity: 'customer_profiles' });
+    for (const s of c.segments)
+      expect(markdown).toContain(`| ${s.name} | ${formatNumber(s.customers)} |`);
+    expect(markdown).toContain('#### Holdout check');
+    expect(markdown).toContain(`| ${c.top[0]!.customer} | ${formatNumber(c.top[0]!.value)} |`);
+  });
+
   it('profiles every column: ids unique over the valid rows, foreign keys found, ranges of measures', () => {
     for (const [name, t] of Object.entries(truth.datasets)) {
       const section = report.datasets.find((d) => d.dataset === name)!;
@@ -288,6 +356,8 @@ describe('demo end to end on the local runtime', () => {
     for (const heading of [
       '## Executive summary',
       '## Key performance indicators',
+      '## Customers: segments and lifetime value',
+      '## Predictive relationships',
       '## Time-series anomalies',
       '## Anomalies',
       '## Trends',

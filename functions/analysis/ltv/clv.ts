@@ -181,6 +181,20 @@ export function holdoutCheck(
     summaries.push(summary);
     actual.push(holdoutDays.size);
   }
+  return holdoutOfSummaries(summaries, actual, { unit, horizon, newInHoldout, fit: options.fit });
+}
+
+/**
+ * The holdout check from per-customer summaries at the calibration end and each customer's
+ * actual holdout purchases (distinct days), in the same order: what the pipeline computes in
+ * SQL, and `holdoutCheck` from transactions.
+ */
+export function holdoutOfSummaries(
+  summaries: readonly BgNbdCustomer[],
+  actual: readonly number[],
+  options: { unit: TimeUnit; horizon: number; newInHoldout: number; fit?: BgNbdFitOptions },
+): HoldoutCheck {
+  const { unit, horizon, newInHoldout } = options;
   if (summaries.length === 0) {
     throw new LtvInputError('holdout check: no customer bought on or before the calibration end');
   }

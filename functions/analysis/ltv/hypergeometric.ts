@@ -90,7 +90,18 @@ export function logHyp2f1(
   // z (1 + (a + b - c - 1) / n + O(1 / n^2)). Beyond n0, past the parameters, it drifts
   // towards z by O(1 / n^2) a step, so rho = max(|z|, |ratio now|) bounds the ratios to come
   // (to within that drift) and term * rho / (1 - rho) bounds the tail.
-  const n0 = 2 * (Math.abs(a) + Math.abs(b) + Math.abs(c)) + 10;
+  // With c > 0 the ratio is z (a + n) / (n + 1) (b + n) / (c + n): each factor is monotone
+  // once n passes its own parameters, and (b + n) / (c + n) is close to 1 from the start
+  // when b and c are large but close, as in the BG/NBD with a large b (customers who hardly
+  // ever drop out: b + x against a + b + x - 1). So the drift is over past whichever pairing
+  // has the smaller parameters, not past |a| + |b| + |c|, which can be millions.
+  const n0 =
+    2 *
+      Math.min(
+        Math.abs(a) + Math.abs(b) + Math.abs(c),
+        ...(c > 0 ? [Math.abs(a) + Math.abs(b - c), Math.abs(b) + Math.abs(a - c)] : []),
+      ) +
+    10;
   let term = 1;
   let sum = 1;
   let exponent = 0; // the true values are term * 2^exponent and sum * 2^exponent

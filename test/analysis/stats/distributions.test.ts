@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { spearman } from '#analysis/stats/correlation.ts';
 import { describe, expect, it } from 'vitest';
 import {
   betaRegularized,
@@ -66,5 +67,24 @@ describe('special functions and tails against scipy', () => {
     expect(normalUpper(-Infinity)).toBe(1);
     expect(fUpper(1, 0, 10)).toBeNaN();
     expect(qnorm(0.975)).toBeCloseTo(1.959963984540054, 13);
+  });
+});
+
+describe("Spearman's rank correlation against scipy.stats.spearmanr", () => {
+  const cases = (
+    golden as unknown as { spearman: { x: number[]; y: number[]; rho: number; p: number }[] }
+  ).spearman;
+  it('rho and its p-value, with ties', () => {
+    for (const c of cases) {
+      const r = spearman(c.x, c.y)!;
+      close(r.rho, c.rho, 'rho');
+      close(r.pValue, c.p, 'p');
+      expect(r.n).toBe(c.x.length);
+    }
+  });
+  it('leaves out missing pairs and says nothing of a constant side', () => {
+    expect(spearman([1, 2, null, 4], [1, 2, 3, 4])).toMatchObject({ rho: 1, n: 3 });
+    expect(spearman([1, 1, 1, 1], [1, 2, 3, 4])).toBeNull();
+    expect(spearman([1, 2], [1, 2])).toBeNull();
   });
 });
