@@ -426,6 +426,44 @@ export interface CustomerFinding {
   notes: string[];
 }
 
+/** One measure compared across the groups of one dimension. */
+export interface GroupTest {
+  dataset: string;
+  measure: string;
+  dimension: string;
+  /** The entity the dimension comes from, when joined (category of a product). */
+  entity?: string;
+  /** Values compared. */
+  n: number;
+  groups: { value: string; n: number; mean: number; median: number }[];
+  /** The test the report trusts, why, and its statistic (F, or H), degrees of freedom and p. */
+  trusted: 'anova' | 'welch' | 'kruskal-wallis';
+  reason: string;
+  statistic: number;
+  df: [number, number] | [number];
+  pValue: number;
+  /** Benjamini-Hochberg over every group test of the run. */
+  qValue: number;
+  /** SS between / SS total. */
+  etaSquared: number;
+  anova: { f: number; df: [number, number]; pValue: number };
+  welch?: { f: number; df: [number, number]; pValue: number };
+  kruskalWallis?: { h: number; df: number; pValue: number; epsilonSquared: number };
+  /** The post hoc test that goes with the trusted one, and its pairs with p below 5%. */
+  posthoc: 'tukey-hsd' | 'games-howell' | null;
+  pairs: { a: string; b: string; difference: number; low: number; high: number; pValue: number }[];
+}
+
+/** Group differences over the run (one finding). */
+export interface GroupDifferenceFinding {
+  id: 'group-differences';
+  kind: 'group_differences';
+  qThreshold: number;
+  tested: number;
+  /** Lowest q first. */
+  tests: GroupTest[];
+}
+
 export type Finding =
   | OutlierFinding
   | TrendFinding
@@ -433,7 +471,8 @@ export type Finding =
   | SeriesAnomalyFinding
   | KpiFinding
   | RelationshipFinding
-  | CustomerFinding;
+  | CustomerFinding
+  | GroupDifferenceFinding;
 
 /** What one Map iteration produced: findings, or why it produced none. */
 export interface AnalysisOutput {

@@ -10,11 +10,13 @@ import {
 } from './format.ts';
 import { RUN } from '#workflow/plan.ts';
 import { customersSection } from './customers-markdown.ts';
+import { groupDifferencesSection } from './groups-markdown.ts';
 import { kpiSection } from './kpi-markdown.ts';
 import { relationshipsSection } from './relationships-markdown.ts';
 import {
   customerFindings,
   forecastFindings,
+  groupDifferenceFindings,
   kpiFindings,
   relationshipFindings,
   outlierFindings,
@@ -41,6 +43,7 @@ export function renderMarkdown(model: ReportModel): string {
     trends(trendFindings(model)),
     forecastsSection(forecastFindings(model)),
     relationshipsSection(relationshipFindings(model)),
+    groupDifferencesSection(groupDifferenceFindings(model)),
     dataAnalyzed(model),
     notComputed(model),
     methodology(model),

@@ -4,6 +4,7 @@ import type {
   Finding,
   ForecastFinding,
   CustomerFinding,
+  GroupDifferenceFinding,
   KpiFinding,
   OutlierFinding,
   RelationshipFinding,
@@ -93,3 +94,5 @@ export const relationshipFindings = (m: ReportModel) =>
   m.findings.filter((f): f is RelationshipFinding => f.kind === 'relationships');
 export const customerFindings = (m: ReportModel) =>
   m.findings.filter((f): f is CustomerFinding => f.kind === 'customers');
+export const groupDifferenceFindings = (m: ReportModel) =>
+  m.findings.filter((f): f is GroupDifferenceFinding => f.kind === 'group_differences');

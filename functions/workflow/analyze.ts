@@ -1,5 +1,6 @@
 import { analyseCustomers } from '#analysis/customers/analysis.ts';
 import { computeKpis } from '#analysis/kpis.ts';
+import { groupDifferences } from '#analysis/groups/report-run.ts';
 import { relationshipFinding } from '#analysis/relationships/report-run.ts';
 import { findOutliers } from '#analysis/outliers.ts';
 import { forecastFindings, seriesAnomalyFindings } from '#analysis/series-analyses.ts';
@@ -42,7 +43,7 @@ export async function runAnalysis(
     findings: [],
   };
   if (analysis.dataset === RUN) {
-    await runAnalysisOfRun(deps.store, analysis, aggregates, output);
+    await runAnalysisOfRun(deps, analysis, plan, aggregates, output);
     return store(deps.store, input.runId, output);
   }
   const dataset = plan.datasets.find((d) => d.dataset === analysis.dataset);
@@ -145,8 +146,9 @@ export async function runAnalysis(
 
 /** An analysis over every dataset of the run, whose corrections count every test it ran. */
 async function runAnalysisOfRun(
-  store: BlobStore,
+  { store, engine }: { store: BlobStore; engine: QueryEngine },
   analysis: AnalysisTask,
+  plan: RunPlan,
   aggregates: RunAggregates,
   output: AnalysisOutput,
 ): Promise<void> {
@@ -160,6 +162,18 @@ async function runAnalysisOfRun(
       const { finding, notComputed } = relationshipFinding(discoveries);
       if (finding) output.findings = [finding];
       else output.notComputed = notComputed.join('; ') || 'no dataset has two regular series';
+      if (finding && notComputed.length > 0) output.notComputedParts = notComputed;
+      break;
+    }
+    case 'group_differences': {
+      const { finding, notComputed } = await groupDifferences(
+        engine,
+        plan.datasets.map((d) => ({ contract: d.contract, measures: d.measures })),
+        aggregates.joins ?? [],
+      );
+      if (finding) output.findings = [finding];
+      else
+        output.notComputed = notComputed.join('; ') || 'no measure has a dimension worth testing';
       if (finding && notComputed.length > 0) output.notComputedParts = notComputed;
       break;
     }

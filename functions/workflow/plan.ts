@@ -5,7 +5,14 @@ import { ConfigError } from '#platform/errors.ts';
 import { runKeys } from './run-keys.ts';
 
 export type AnalysisKind =
-  'outliers' | 'monthly_trends' | 'forecast' | 'anomalies' | 'kpis' | 'customers' | 'relationships';
+  | 'outliers'
+  | 'monthly_trends'
+  | 'forecast'
+  | 'anomalies'
+  | 'kpis'
+  | 'customers'
+  | 'relationships'
+  | 'group_differences';
 
 export interface AnalysisTask {
   id: string;
@@ -143,11 +150,17 @@ function analysesFor(d: DatasetPlan): AnalysisTask[] {
 
 /**
  * Analyses over the whole run, whose multiple-testing corrections count every test of the
- * run: predictive relationships between the series of any dataset that has two or more.
+ * run: predictive relationships between the series of any dataset that has two or more,
+ * and group differences of measures by dimensions.
  */
 function runAnalyses(datasets: DatasetPlan[]): AnalysisTask[] {
-  const series = datasets.filter((d) => seriesSpecs(d.contract, d.measures).length >= 2);
-  return series.length > 0 ? [{ id: 'relationships', kind: 'relationships', dataset: RUN }] : [];
+  const tasks: AnalysisTask[] = [];
+  if (datasets.some((d) => seriesSpecs(d.contract, d.measures).length >= 2))
+    tasks.push({ id: 'relationships', kind: 'relationships', dataset: RUN });
+  // Measures by dimensions: an entity's own, or an event's value by its and its entities'.
+  if (datasets.some((d) => d.measures.length > 0 && d.contract.kind !== 'time_series'))
+    tasks.push({ id: 'group-differences', kind: 'group_differences', dataset: RUN });
+  return tasks;
 }
 
 /** The `dataset` of an analysis over the whole run. */

@@ -8,6 +8,7 @@ import type { GroundTruth } from '#demo/generate.ts';
 import type {
   CustomerFinding,
   ForecastFinding,
+  GroupDifferenceFinding,
   KpiFinding,
   RelationshipFinding,
   OutlierFinding,
@@ -176,10 +177,8 @@ describe('demo end to end on the local runtime', () => {
         (m) => `${m} (${m === 'unit_price' ? 'mean' : 'sum'} per day)`,
       ),
     ]);
-    const part = markdown.slice(
-      markdown.indexOf('## Forecasts'),
-      markdown.indexOf('## Data analyzed'),
-    );
+    const from = markdown.indexOf('## Forecasts');
+    const part = markdown.slice(from, markdown.indexOf('\n## ', from + 1));
     expect(part).not.toMatch(/customer_profiles|product_information/);
     for (const f of forecasts) {
       const name = `${f.dataset} ${f.series}`;
@@ -330,6 +329,37 @@ describe('demo end to end on the local runtime', () => {
     expect(markdown).toContain(`| ${c.top[0]!.customer} | ${formatNumber(c.top[0]!.value)} |`);
   });
 
+  it('compares lifetime value by industry with F, degrees of freedom, p and eta squared, and says which test it trusts', () => {
+    const g = report.findings.find(
+      (f): f is GroupDifferenceFinding => f.kind === 'group_differences',
+    )!;
+    const ltv = g.tests.find(
+      (t) =>
+        t.dataset === 'customer_profiles' &&
+        t.measure === 'lifetime_value' &&
+        t.dimension === 'industry',
+    )!;
+    expect(ltv.groups.map((x) => x.value).sort()).toEqual(
+      Object.keys(truth.industryLtvMultipliers).sort(),
+    );
+    expect(ltv.qValue).toBeLessThan(g.qThreshold);
+    expect(ltv.etaSquared).toBeGreaterThan(0.1);
+    // The planted multipliers order the industries' medians.
+    const byMedian = [...ltv.groups].sort((a, b) => b.median - a.median).map((x) => x.value);
+    const byMultiplier = Object.entries(truth.industryLtvMultipliers)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k]) => k);
+    expect(byMedian).toEqual(byMultiplier);
+    expect(markdown).toContain(
+      `| customer_profiles | lifetime_value by industry | 7 | ${formatNumber(ltv.n)} |`,
+    );
+    expect(markdown).toContain(
+      `F(${ltv.anova.df.map(formatNumber).join(', ')}) = ${formatNumber(ltv.anova.f)}`,
+    );
+    expect(ltv.reason.length).toBeGreaterThan(20);
+    expect(markdown).toContain(`${g.tested} tests;`);
+  });
+
   it('profiles every column: ids unique over the valid rows, foreign keys found, ranges of measures', () => {
     for (const [name, t] of Object.entries(truth.datasets)) {
       const section = report.datasets.find((d) => d.dataset === name)!;
@@ -358,6 +388,7 @@ describe('demo end to end on the local runtime', () => {
       '## Key performance indicators',
       '## Customers: segments and lifetime value',
       '## Predictive relationships',
+      '## Group differences',
       '## Time-series anomalies',
       '## Anomalies',
       '## Trends',

@@ -66,7 +66,9 @@ describe('the time-series analyses in the workflow', () => {
     expect(customers?.kind).toBe('entities');
     expect(analyses.map((a) => a.id).sort()).toEqual([
       'anomalies-orders',
+      'customers-orders',
       'forecast-orders',
+      'group-differences',
       'kpis-orders',
       'monthly-trends-orders',
       'outliers-customers',
