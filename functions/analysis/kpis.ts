@@ -35,12 +35,12 @@ export async function computeKpis(
   const time = contract.timeColumn!;
   const value = valueMeasure(measures);
   const items = itemsMeasure(measures);
-  const customerJoin = customerKey(contract, joins);
+  const customer = customerColumn(contract, joins);
   const enriched = enrichedRows(contract, joins, contracts);
   const columns: EventColumns = {
     from: enriched.from,
     time,
-    ...(customerJoin ? { customer: customerJoin.column } : {}),
+    ...(customer ? { customer: customer.column } : {}),
     ...(value ? { value } : {}),
     ...(items ? { items } : {}),
   };
@@ -51,10 +51,10 @@ export async function computeKpis(
 
   const full = wholeQuarters(coverage);
   const quarters =
-    customerJoin && full
+    customer && full
       ? await quarterlyRetention(
           engine,
-          { ...columns, customer: customerJoin.column },
+          { ...columns, customer: customer.column },
           full.first,
           full.last,
         )
@@ -106,9 +106,8 @@ export async function computeKpis(
     last: coverage.last,
     ...(value ? { valueColumn: value } : {}),
     ...(items ? { itemsColumn: items } : {}),
-    ...(customerJoin
-      ? { customerColumn: customerJoin.column, customerEntity: customerJoin.entity }
-      : {}),
+    ...(customer ? { customerColumn: customer.column } : {}),
+    ...(customer?.join ? { customerEntity: customer.join.entity } : {}),
     transactions,
     revenue: totals.value,
     averageTransactionValue:
@@ -147,6 +146,26 @@ export function customerKey(contract: Contract, joins: readonly JoinKey[]): Join
     own.find((j) => isCustomerName(j.column)) ??
     own.find((j) => isCustomerName(j.entity) || isCustomerName(j.key))
   );
+}
+
+/**
+ * The column of `contract` that names the customer of each event: the key of a join to a
+ * customer entity, or, with no such entity catalogued, a column named like one (CDNOW's
+ * `customer_id`); with the join, when there is one.
+ */
+export function customerColumn(
+  contract: Contract,
+  joins: readonly JoinKey[],
+): { column: string; join?: JoinKey } | undefined {
+  const join = customerKey(contract, joins);
+  if (join) return { column: join.column, join };
+  const named = contract.columns.find(
+    (c) =>
+      c.name !== contract.primaryKey &&
+      ['foreign_key', 'text', 'dimension'].includes(c.role) &&
+      isCustomerName(c.name),
+  );
+  return named ? { column: named.name } : undefined;
 }
 
 /** The whole calendar quarters the data covers, as [first, last) dates; undefined if none. */

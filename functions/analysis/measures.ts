@@ -25,7 +25,7 @@ export function isCountName(column: string): boolean {
 const VALUE_NAMES = [
   /(^|_)net(_|$)/,
   /(^|_)(revenue|sales|turnover)(_|$)/,
-  /(^|_)(amount|total|value|spend|paid|price_total)(_|$)/,
+  /(^|_)(amount|total|value|spend|paid|price_total|dollars?|usd|eur|euros?|gbp|pounds)(_|$)/,
   /(^|_)gross(_|$)/,
 ];
 

@@ -1,8 +1,8 @@
 import { median } from '#analysis/anomaly/robust.ts';
 import { dayOf as dayNumber } from '#analysis/ltv/rfm.ts';
 import { compareGroups } from '#analysis/groups/choose.ts';
-import { customerKey } from '#analysis/kpis.ts';
-import { isCustomerName, valueMeasure } from '#analysis/measures.ts';
+import { customerColumn } from '#analysis/kpis.ts';
+import { valueMeasure } from '#analysis/measures.ts';
 import { spearman } from '#analysis/stats/correlation.ts';
 import type { Contract, QueryEngine } from '#platform/ports.ts';
 import type { TimeCoverage } from '#query/aggregates.ts';
@@ -45,9 +45,10 @@ export async function analyseCustomers(
   joins: readonly JoinKey[],
   contracts: readonly Contract[],
 ): Promise<{ finding?: CustomerFinding; notComputed?: string }> {
-  const join = customerKey(contract, joins);
-  const column = join?.column ?? namedCustomerColumn(contract);
-  if (!column) return { notComputed: 'no column names a customer (customer_id, client, user ...)' };
+  const customer = customerColumn(contract, joins);
+  if (!customer)
+    return { notComputed: 'no column names a customer (customer_id, client, user ...)' };
+  const { column, join } = customer;
   const value = valueMeasure(measures);
   const enriched = enrichedRows(contract, joins, contracts);
   // What customers mainly buy through: the events' own dimensions and those of other entities.
@@ -188,16 +189,6 @@ export async function analyseCustomers(
       notes,
     },
   };
-}
-
-/** A column that names customers by its name, when no join says so (CDNOW's `customer_id`). */
-function namedCustomerColumn(contract: Contract): string | undefined {
-  return contract.columns.find(
-    (c) =>
-      c.name !== contract.primaryKey &&
-      ['foreign_key', 'text', 'dimension'].includes(c.role) &&
-      isCustomerName(c.name),
-  )?.name;
 }
 
 /**
