@@ -46,7 +46,6 @@ const LIFECYCLE_TIME =
 const PERSON_NAME =
   /^((first|last|full|given|family|middle|maiden|sur|fore|nick)_?name|name_(first|last|full))$|(^|_)(customer|contact|person|user|owner|employee|patient|client|buyer|seller|recipient|holder|member|guest|passenger|student)_?name$/;
 
-
 const isKeyName = (name: string) => name === 'id' || name.endsWith('_id');
 
 /** Profiles the source with one aggregate query, then decides types, roles and kind. */
