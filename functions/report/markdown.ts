@@ -9,6 +9,7 @@ import {
   table,
 } from './format.ts';
 import { RUN } from '#workflow/plan.ts';
+import { relationshipsAndCustomersMethodology } from './customers-methodology.ts';
 import { customersSection } from './customers-markdown.ts';
 import { groupDifferencesSection } from './groups-markdown.ts';
 import { kpiSection } from './kpi-markdown.ts';
@@ -359,6 +360,7 @@ function methodology(m: ReportModel): string {
     '- Anomalies: for each measure, Q1, the median, Q3 and the median absolute deviation (MAD) are computed over all rows (exact quantiles on the local engine, approximate on Athena); a value below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is listed, most extreme first, at most ten per measure, with its robust z-score (value − median) / (1.4826 × MAD), not computed when the MAD is 0 (more than half the values equal). Measures whose IQR is 0 are not tested. The measures of a time series with one value per date are left to Time-series anomalies, which judge each date against its seasonal baseline: this rule, which knows no season, would flag every seasonal peak.',
     '- Trends: measures are totalled per calendar month (averaged for levels such as prices, rates and scores, judged from the column name). A first or last month that the data covers only in part (by at least its usual spacing: a day for daily data, a week for weekly) is marked partial and left out of growth figures; a month with no rows is named, and no growth is computed across it. Month over month compares the last full month with the calendar month before; year over year with the same month a year earlier; the trend per month is the least-squares slope over the full months by calendar position, as a share of their mean.',
     ...seriesMethodology(forecastFindings(m), seriesAnomalyFindings(m)),
+    ...relationshipsAndCustomersMethodology(m),
   ].join('\n');
 }
 
