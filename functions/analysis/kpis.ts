@@ -1,4 +1,5 @@
-import type { Contract, QueryEngine } from '#platform/ports.ts';
+import type { Contract } from '#platform/ports.ts';
+import type { EventsInput } from './events-input.ts';
 import { monthlyTotals, type TimeCoverage } from '#query/aggregates.ts';
 import type { JoinKey } from '#query/joins.ts';
 import { enrichedRows } from '#query/joins.ts';
@@ -24,14 +25,8 @@ import { isPartial, monthlyTrends, relativeChange, shiftMonth } from './trends.t
 /** Dimensions with more values than this are not split (a split of 300 names says nothing). */
 const MAX_DIMENSION_VALUES = 25;
 
-export async function computeKpis(
-  engine: QueryEngine,
-  contract: Contract,
-  measures: readonly string[],
-  coverage: TimeCoverage,
-  joins: readonly JoinKey[],
-  contracts: readonly Contract[],
-): Promise<KpiFinding> {
+export async function computeKpis(input: EventsInput): Promise<KpiFinding> {
+  const { engine, contract, measures, coverage, joins, contracts } = input;
   const time = contract.timeColumn!;
   const value = valueMeasure(measures);
   const items = itemsMeasure(measures);

@@ -1,4 +1,5 @@
 import { analyseCustomers } from '#analysis/customers/analysis.ts';
+import type { EventsInput } from '#analysis/events-input.ts';
 import { computeKpis } from '#analysis/kpis.ts';
 import { groupDifferences } from '#analysis/groups/report-run.ts';
 import { relationshipFinding } from '#analysis/relationships/report-run.ts';
@@ -82,36 +83,25 @@ export async function runAnalysis(
       else if (result.notComputed.length > 0) output.notComputedParts = result.notComputed;
       break;
     }
-    case 'kpis': {
-      if (!dataset.contract.timeColumn || !stats.coverage) {
-        output.notComputed = 'the dataset has no time column with values';
-        break;
-      }
-      output.findings = [
-        await computeKpis(
-          deps.engine,
-          dataset.contract,
-          dataset.measures,
-          stats.coverage,
-          aggregates.joins ?? [],
-          plan.datasets.map((d) => d.contract),
-        ),
-      ];
-      break;
-    }
+    case 'kpis':
     case 'customers': {
       if (!dataset.contract.timeColumn || !stats.coverage) {
         output.notComputed = 'the dataset has no time column with values';
         break;
       }
-      const { finding, notComputed } = await analyseCustomers(
-        deps.engine,
-        dataset.contract,
-        dataset.measures,
-        stats.coverage,
-        aggregates.joins ?? [],
-        plan.datasets.map((d) => d.contract),
-      );
+      const events: EventsInput = {
+        engine: deps.engine,
+        contract: dataset.contract,
+        measures: dataset.measures,
+        coverage: stats.coverage,
+        joins: aggregates.joins ?? [],
+        contracts: plan.datasets.map((d) => d.contract),
+      };
+      if (analysis.kind === 'kpis') {
+        output.findings = [await computeKpis(events)];
+        break;
+      }
+      const { finding, notComputed } = await analyseCustomers(events);
       if (finding) output.findings = [finding];
       if (notComputed) output.notComputed = notComputed;
       break;

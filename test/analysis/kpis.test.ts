@@ -65,14 +65,14 @@ beforeAll(async () => {
       ('B3', DATE '2024-07-10', 'B', 'store', 1, 100.0),
       ('C1', DATE '2024-12-31', 'C', 'store', 4, 50.0)) v`);
   const joins = await discoverJoins(engine, [customers, orders]);
-  kpis = await computeKpis(
+  kpis = await computeKpis({
     engine,
-    orders,
-    ['units', 'net_amount'],
-    { first: '2023-01-01', last: '2024-12-31', periodDays: 1 },
+    contract: orders,
+    measures: ['units', 'net_amount'],
+    coverage: { first: '2023-01-01', last: '2024-12-31', periodDays: 1 },
     joins,
-    [customers, orders],
-  );
+    contracts: [customers, orders],
+  });
 });
 
 afterAll(() => duck?.close());

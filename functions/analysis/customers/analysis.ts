@@ -4,15 +4,14 @@ import { compareGroups } from '#analysis/groups/choose.ts';
 import { customerColumn } from '#analysis/kpis.ts';
 import { valueMeasure } from '#analysis/measures.ts';
 import { spearman } from '#analysis/stats/correlation.ts';
-import type { Contract, QueryEngine } from '#platform/ports.ts';
-import type { TimeCoverage } from '#query/aggregates.ts';
+import type { EventsInput } from '#analysis/events-input.ts';
 import {
   customerActivity,
   entityTraits,
   purchaseDaysBetween,
   type CustomerActivity,
 } from '#query/customers.ts';
-import { enrichedRows, type JoinKey } from '#query/joins.ts';
+import { enrichedRows } from '#query/joins.ts';
 import { table } from '#query/sql.ts';
 import type { CustomerFinding, TopCustomer, ValueDriver } from '#report/findings.ts';
 import {
@@ -38,13 +37,9 @@ const TOP = 10;
 const MAX_GROUPS = 25;
 
 export async function analyseCustomers(
-  engine: QueryEngine,
-  contract: Contract,
-  measures: readonly string[],
-  coverage: TimeCoverage,
-  joins: readonly JoinKey[],
-  contracts: readonly Contract[],
+  input: EventsInput,
 ): Promise<{ finding?: CustomerFinding; notComputed?: string }> {
+  const { engine, contract, measures, coverage, joins, contracts } = input;
   const customer = customerColumn(contract, joins);
   if (!customer)
     return { notComputed: 'no column names a customer (customer_id, client, user ...)' };
