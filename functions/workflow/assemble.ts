@@ -2,6 +2,8 @@ import type { BlobStore, Clock } from '#platform/ports.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import type { AnalysisOutput, Finding } from '#report/findings.ts';
 import { renderMarkdown } from '#report/markdown.ts';
+import { renderHtml } from '#report/html.ts';
+import { reportCharts } from '#report/report-charts.ts';
 import {
   outlierFindings,
   seriesAnomalyFindings,
@@ -111,7 +113,13 @@ export async function assembleReport(
   };
 
   await deps.store.put(keys.reportJson, JSON.stringify(model, null, 2) + '\n', 'application/json');
-  await deps.store.put(keys.reportMarkdown, renderMarkdown(model), 'text/markdown; charset=utf-8');
+  const markdown = renderMarkdown(model);
+  await deps.store.put(keys.reportMarkdown, markdown, 'text/markdown; charset=utf-8');
+  await deps.store.put(
+    keys.reportHtml,
+    renderHtml(markdown, `Insights report ${model.run.runId}`, { charts: reportCharts(model) }),
+    'text/html; charset=utf-8',
+  );
   return { reportKey: keys.reportMarkdown, summary: model.summary[0] ?? '' };
 }
 

@@ -13,6 +13,7 @@ export const runKeys = (runId: string) => {
       `runs/${runId}/findings/${analysisId.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
     reportMarkdown: `reports/${runId}/report.md`,
     reportJson: `reports/${runId}/report.json`,
+    reportHtml: `reports/${runId}/report.html`,
   };
 };
 
