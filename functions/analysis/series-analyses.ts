@@ -81,6 +81,7 @@ export function forecastFindings(
         lo95,
         hi95,
       })),
+      recent: recentHistory(d, RECENT_POINTS(settings.horizon)),
     });
   }
   return out;
@@ -134,6 +135,21 @@ export function seriesAnomalyFindings(
     });
   }
   return out;
+}
+
+/** History points the report draws before a forecast: twelve horizons, at least 90. */
+const RECENT_POINTS = (horizon: number) => Math.max(90, 12 * horizon);
+
+function recentHistory(
+  d: DiscoveredSeries,
+  points: number,
+): { date: string; value: number | null }[] {
+  const s = d.series;
+  const from = Math.max(0, s.values.length - points);
+  return s.dates.slice(from).map((date, i) => ({
+    date,
+    value: s.observed[from + i] ? round(s.values[from + i]!) : null,
+  }));
 }
 
 function facts(

@@ -138,6 +138,8 @@ export interface ForecastFinding extends SeriesFacts {
   };
   /** The forecast after the last date, with 80% and 95% intervals. */
   forecast: ForecastStep[];
+  /** The last points of the history (null where a gap was filled), for the chart. */
+  recent: { date: string; value: number | null }[];
 }
 
 /** One flagged point of a series: what it was, what was expected there, and how far off. */

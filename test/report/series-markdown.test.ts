@@ -48,6 +48,10 @@ const revenue: ForecastFinding = {
     { ds: '2025-01-01', yhat: 1490, lo80: 1360, hi80: 1620, lo95: 1290, hi95: 1690 },
     { ds: '2025-01-02', yhat: 1502, lo80: 1370, hi80: 1634, lo95: 1300, hi95: 1704 },
   ],
+  recent: [
+    { date: '2024-12-29', value: 1480 },
+    { date: '2024-12-30', value: 1510 },
+  ],
 };
 
 /** A short series: forecast, but no backtest of the whole procedure. */
