@@ -30,8 +30,9 @@ table { border-collapse: collapse; font-size: 0.88rem; }
 th, td { border: 1px solid var(--line); padding: 0.25rem 0.5rem; vertical-align: top; }
 th { background: var(--band); text-align: left; }
 td.r, th.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-figure { margin: 0.5rem 0 1rem; }
-svg.chart { display: block; width: 100%; max-width: 56rem; height: auto; }
+figure { margin: 0.75rem 0 1.25rem; }
+figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 0.25rem; }
+svg.chart { display: block; width: 100%; max-width: 720px; height: auto; }
 @media (max-width: 40rem) { body { padding: 0.5rem; font-size: 14px; } table { font-size: 0.8rem; } }
 @media print { body { max-width: none; } h2 { break-after: avoid; } figure, tr { break-inside: avoid; } .table { overflow: visible; } }
 `;
@@ -100,11 +101,7 @@ export function markdownToHtml(
       continue;
     }
     const paragraph: string[] = [];
-    while (
-      i < lines.length &&
-      lines[i]!.trim() !== '' &&
-      !/^(#{1,6} |\||- )/.test(lines[i]!)
-    )
+    while (i < lines.length && lines[i]!.trim() !== '' && !/^(#{1,6} |\||- )/.test(lines[i]!))
       paragraph.push(lines[i++]!);
     out.push(`<p>${inline(paragraph.join(' '))}</p>`);
   }
@@ -150,7 +147,7 @@ const ESCAPABLE = /[\\`*_[\]<>|#]/;
 /** Inline Markdown (backslash escapes, code spans, bold) to escaped HTML. */
 function inline(text: string): string {
   let out = '';
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const ch = text[i]!;
     if (ch === '\\' && i + 1 < text.length && ESCAPABLE.test(text[i + 1]!)) {
       out += escapeHtml(text[i + 1]!);

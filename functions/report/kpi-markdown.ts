@@ -58,7 +58,7 @@ function datasetKpis(f: KpiFinding): string {
       );
   }
   const out = [
-    `### ${cell(f.dataset)} (${f.first} to ${f.last})`,
+    `### ${kpiHeading(f)}`,
     '',
     table(['KPI', 'Value', 'Definition'], rows, ['l', 'r', 'l']),
   ];
@@ -117,3 +117,8 @@ function dimensionTable(f: KpiFinding, d: DimensionKpi): string[] {
 
 const share = (x: number | null | undefined) =>
   x === null || x === undefined ? 'n/a' : formatShare(x);
+
+/** The heading of a dataset's KPIs (also where its charts go). */
+export function kpiHeading(f: KpiFinding): string {
+  return `${cell(f.dataset)} (${f.first} to ${f.last})`;
+}

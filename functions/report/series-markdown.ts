@@ -89,7 +89,7 @@ function forecastBlock(f: ForecastFinding): string {
     `${formatNumber(s.lo95)} to ${formatNumber(s.hi95)}`,
   ]);
   return [
-    `### ${title(f)}`,
+    `### ${seriesTitle(f)}`,
     '',
     `${history(f)}.`,
     '',
@@ -236,7 +236,8 @@ export function seriesMethodology(
   return lines;
 }
 
-function title(f: SeriesFacts): string {
+/** The heading of a series' part of the report (also where its chart goes). */
+export function seriesTitle(f: SeriesFacts): string {
   return `${cell(f.dataset)}: ${cell(f.series)}`;
 }
 
