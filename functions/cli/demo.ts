@@ -11,6 +11,8 @@ export interface DemoCommandOptions {
   out: string;
   seed: number;
   quiet?: boolean;
+  /** An SMTP URL: the email goes through it instead of `<out>/outbox`. */
+  smtp?: string;
 }
 
 /** Marks a folder as made by `insights demo`, which may then empty it on the next run. */
@@ -34,7 +36,11 @@ export async function runDemo(options: DemoCommandOptions): Promise<number> {
     `generate demo data (seed ${options.seed}) in ${join(out, 'data')}`,
     () => writeDemo(join(out, 'data'), { seed: options.seed }),
   );
-  const local = { lake: join(out, 'lake'), outbox: join(out, 'outbox') };
+  const local = {
+    lake: join(out, 'lake'),
+    outbox: join(out, 'outbox'),
+    ...(options.smtp ? { smtp: options.smtp } : {}),
+  };
   return withLocalRuntime(local, progress, async (runtime) => {
     const outcomes = await progress.step(`ingest ${demo.files.length} files`, () =>
       ingestFiles(

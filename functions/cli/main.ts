@@ -8,11 +8,16 @@ import { registerContractCommand } from './contract.ts';
 import { quarantineCommand } from './quarantine.ts';
 import { forecastCommand, type ForecastOptions } from './forecast.ts';
 import { detectCommand, type DetectOptions } from './detect.ts';
+import { parseSmtpUrl } from '#platform/local/smtp-mailer.ts';
+
+/** Help of --outbox, on `run` and `watch`. */
+const OUTBOX_HELP =
+  'where emails are written as .eml files when there is no SMTP server (default: beside the lake)';
 
 const program = new Command()
   .name('insights')
   .description(
-    'Business data files in, an honest report out. Runs the serverless-insights pipeline on this machine: a folder stands in for S3, DuckDB for Athena, an outbox folder for email.',
+    'Business data files in, an honest report out. Runs the serverless-insights pipeline on this machine: a folder stands in for S3, DuckDB for Athena, an outbox folder (or an SMTP server) for email.',
   )
   .version(
     (
@@ -31,7 +36,9 @@ program
   .option('--out <dir>', 'folder for the demo data, the lake and the outbox', 'demo-out')
   .option('--seed <n>', 'seed of the demo data generator', positiveInt, 42)
   .option('--quiet', 'print only the report path')
-  .action(async (options: { out: string; seed: number; quiet?: boolean }) => {
+  .addOption(smtpOption())
+  .hook('preAction', (_, command) => checkMail(command))
+  .action(async (options: { out: string; seed: number; quiet?: boolean; smtp?: string }) => {
     process.exitCode = await runDemo(options);
   });
 
@@ -59,15 +66,25 @@ program
 program
   .command('run')
   .description(
-    'Run the report workflow (report.asl.json) over the lake and email the link to the outbox.',
+    'Run the report workflow (report.asl.json) over the lake and email the link to the outbox, or through an SMTP server.',
   )
   .requiredOption('--lake <dir>', 'the lake folder')
   .option('--run-id <id>', 'run id (letters, digits, - and _); default: the time and trigger')
-  .option('--outbox <dir>', 'where emails are written as .eml files (default: beside the lake)')
+  .option('--outbox <dir>', OUTBOX_HELP)
+  .addOption(smtpOption())
   .option('--to <emails>', 'comma-separated recipients', 'you@localhost')
-  .action(async (options: { lake: string; runId?: string; outbox?: string; to: string }) => {
-    process.exitCode = await runCommand(options);
-  });
+  .hook('preAction', (_, command) => checkMail(command))
+  .action(
+    async (options: {
+      lake: string;
+      runId?: string;
+      outbox?: string;
+      smtp?: string;
+      to: string;
+    }) => {
+      process.exitCode = await runCommand(options);
+    },
+  );
 
 program
   .command('watch')
@@ -89,12 +106,14 @@ program
     2,
   )
   .option('--poll <seconds>', 'how often the folder is scanned', pollInterval, 0.5)
-  .option('--outbox <dir>', 'where emails are written as .eml files (default: beside the lake)')
+  .option('--outbox <dir>', OUTBOX_HELP)
+  .addOption(smtpOption())
   .option('--to <emails>', 'comma-separated recipients', 'you@localhost')
   .option(
     '--once',
     'ingest what is in DIR now (once settled), run the report if anything was ingested, and exit',
   )
+  .hook('preAction', (_, command) => checkMail(command))
   .action(async (dir: string, options: WatchOptions) => {
     process.exitCode = await watchCommand(dir, options);
   });
@@ -159,6 +178,36 @@ program
   });
 
 registerContractCommand(program);
+
+/**
+ * `--smtp URL`, or the environment's INSIGHTS_SMTP_URL when the option is absent (the CLI is
+ * the one place that reads the environment). An empty value means the outbox.
+ */
+function smtpOption(): Option {
+  return new Option(
+    '--smtp <url>',
+    'send the email through this SMTP server instead of the outbox: smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://... (TLS)',
+  ).env('INSIGHTS_SMTP_URL');
+}
+
+/**
+ * Checks the SMTP URL before the command starts. Commander's own message for a bad value
+ * would quote it, password and all; these do not.
+ */
+function checkMail(command: Command): void {
+  const { smtp, outbox } = command.opts<{ smtp?: string; outbox?: string }>();
+  if (!smtp) return;
+  const source = command.getOptionValueSource('smtp') === 'env' ? 'INSIGHTS_SMTP_URL' : '--smtp';
+  if (outbox !== undefined)
+    command.error(
+      `error: --outbox and ${source} both say where the email goes: give one${source === '--smtp' ? '' : " (--smtp '' turns the variable off)"}`,
+    );
+  try {
+    parseSmtpUrl(smtp);
+  } catch (error) {
+    command.error(`error: ${source}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);

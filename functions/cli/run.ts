@@ -9,6 +9,7 @@ export async function runCommand(options: {
   lake: string;
   runId?: string;
   outbox?: string;
+  smtp?: string;
   to: string;
 }): Promise<number> {
   const progress = consoleProgress();
@@ -24,8 +25,13 @@ export async function runCommand(options: {
   });
 }
 
-/** The local runtime for `--lake`, `--outbox` and the comma-separated `--to`. */
-export function localOptions(options: { lake: string; outbox?: string; to: string }) {
+/** The local runtime for `--lake`, `--outbox`, `--smtp` and the comma-separated `--to`. */
+export function localOptions(options: {
+  lake: string;
+  outbox?: string;
+  smtp?: string;
+  to: string;
+}) {
   const recipients = options.to
     .split(',')
     .map((s) => s.trim())
@@ -34,6 +40,7 @@ export function localOptions(options: { lake: string; outbox?: string; to: strin
     lake: options.lake,
     recipients,
     ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(options.smtp ? { smtp: options.smtp } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ import { withLocalRuntime } from './with-runtime.ts';
 export interface WatchOptions {
   lake: string;
   outbox?: string;
+  /** An SMTP URL: the email goes through it instead of the outbox. */
+  smtp?: string;
   to: string;
   /** Seconds without new files or ingests before the report run starts. */
   quietPeriod: number;

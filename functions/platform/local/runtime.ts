@@ -10,12 +10,18 @@ import { systemClock, type Runtime } from '../runtime.ts';
 import { duckDbQueryEngine } from './duckdb-query-engine.ts';
 import { fsBlobStore } from './fs-blob-store.ts';
 import { outboxMailer } from './outbox-mailer.ts';
+import { smtpMailer } from './smtp-mailer.ts';
 
 export interface LocalOptions {
   /** The lake folder (the local stand-in for the bucket). */
   lake: string;
-  /** Where emails go as `.eml` files. @default `<lake>/../outbox` */
+  /** Where emails go as `.eml` files, when no `smtp` is given. @default `<lake>/../outbox` */
   outbox?: string;
+  /**
+   * `smtp://[user:password@]host[:port]` or `smtps://...`: emails are sent through this
+   * server instead of the outbox. A malformed URL fails the runtime's start.
+   */
+  smtp?: string;
   recipients?: string[];
   from?: string;
   clock?: Clock;
@@ -25,10 +31,15 @@ export interface LocalRuntime extends Runtime {
   close(): void;
 }
 
-/** The laptop runtime: a folder for S3, DuckDB for Athena, an outbox folder for SES. */
+/** The laptop runtime: a folder for S3, DuckDB for Athena, an outbox folder (or SMTP) for SES. */
 export async function localRuntime(options: LocalOptions): Promise<LocalRuntime> {
   const lake = resolve(options.lake);
   const clock = options.clock ?? systemClock;
+  const from = options.from ?? 'insights@localhost';
+  // Before anything is opened: a bad URL must not leave a DuckDB or a scratch folder behind.
+  const mailer = options.smtp
+    ? smtpMailer(options.smtp, from)
+    : outboxMailer(options.outbox ?? join(lake, '..', 'outbox'), from, clock);
   const store = fsBlobStore(lake);
   const catalog = lakeCatalog(store);
   const workDir = await mkdtemp(join(tmpdir(), 'insights-'));
@@ -41,11 +52,7 @@ export async function localRuntime(options: LocalOptions): Promise<LocalRuntime>
     catalog,
     engine: duckDbQueryEngine(engineDuck, lake, catalog),
     clock,
-    mailer: outboxMailer(
-      options.outbox ?? join(lake, '..', 'outbox'),
-      options.from ?? 'insights@localhost',
-      clock,
-    ),
+    mailer,
     recipients: options.recipients ?? ['you@localhost'],
     linkTo: async (key) => pathToFileURL(store.url(key)).href,
     duck: openDuck,
