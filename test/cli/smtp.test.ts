@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { smallLake } from '../helpers/small-lake.ts';
-import { addresses, closedPort, smtpLoopback, type Loopback } from '../platform/smtp-loopback.ts';
+import { addresses, closedPort, useLoopbacks } from '../platform/smtp-loopback.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -30,15 +30,7 @@ function insights(
   });
 }
 
-const servers: Loopback[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function loopback(options?: Parameters<typeof smtpLoopback>[0]) {
-  const server = await smtpLoopback(options);
-  servers.push(server);
-  return server;
-}
+const loopback = useLoopbacks();
 
 const PASSWORD = 'hunter2-Zq9';
 

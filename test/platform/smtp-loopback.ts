@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { afterEach } from 'vitest';
 
 /** A message as the loopback server got it: the SMTP envelope, the login and the parsed mail. */
 export interface Received {
@@ -87,4 +88,22 @@ export async function closedPort(): Promise<number> {
 /** The addresses of a To or Cc header as mailparser gives them. */
 export function addresses(header: AddressObject | AddressObject[] | undefined): string[] {
   return [header ?? []].flat().flatMap((h) => h.value.map((a) => a.address ?? ''));
+}
+
+/**
+ * `smtpLoopback` for a test file: every server it starts is closed after each test. Call it
+ * at the top level of the file.
+ */
+export function useLoopbacks(): (
+  options?: Parameters<typeof smtpLoopback>[0],
+) => Promise<Loopback> {
+  const servers: Loopback[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (options) => {
+    const server = await smtpLoopback(options);
+    servers.push(server);
+    return server;
+  };
 }

@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, TransientError } from '#platform/errors.ts';
 import { localRuntime } from '#platform/local/runtime.ts';
 import { parseSmtpUrl, smtpMailer } from '#platform/local/smtp-mailer.ts';
 import type { Mail } from '#platform/ports.ts';
-import { addresses, closedPort, smtpLoopback, type Loopback } from './smtp-loopback.ts';
+import { addresses, closedPort, useLoopbacks } from './smtp-loopback.ts';
 
 const LINK = 'file:///tmp/lake/reports/run-1/report.md';
 
@@ -19,15 +19,7 @@ const mail: Mail = {
 /** A password with every character a URL must escape, and none the test could find by chance. */
 const PASSWORD = 'pä$$ w:rd/@%?#-7q3';
 
-const servers: Loopback[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function loopback(options?: Parameters<typeof smtpLoopback>[0]) {
-  const server = await smtpLoopback(options);
-  servers.push(server);
-  return server;
-}
+const loopback = useLoopbacks();
 
 /** Everything an error shows: message, name, cause and properties, as a log would print it. */
 function shown(error: unknown): string {
