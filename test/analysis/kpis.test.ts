@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis } from '#analysis/kpis.ts';
 import { openDuckDb } from '#platform/duckdb/duckdb.ts';
-import type { ColumnContract, Contract, DuckDb, QueryEngine } from '#platform/ports.ts';
+import type { DuckDb, QueryEngine } from '#platform/ports.ts';
 import { discoverJoins } from '#query/joins.ts';
 import type { KpiFinding } from '#report/findings.ts';
+import { column, contract } from '../helpers/contracts.ts';
 
 /**
  * The KPIs of a small events table on DuckDB, against figures worked out by hand in the
@@ -13,26 +14,16 @@ import type { KpiFinding } from '#report/findings.ts';
 let duck: DuckDb;
 let engine: QueryEngine;
 
-const column = (
-  name: string,
-  type: ColumnContract['type'],
-  role: ColumnContract['role'],
-): ColumnContract => ({ name, type, role, nullable: true });
-
-const customers: Contract = {
-  dataset: 'customers',
-  version: 1,
-  kind: 'entities',
-  columns: [column('customer_id', 'string', 'id'), column('segment', 'string', 'dimension')],
-  primaryKey: 'customer_id',
-  partition: 'snapshot',
-  source: 'config',
-};
-const orders: Contract = {
-  dataset: 'orders',
-  version: 1,
-  kind: 'events',
-  columns: [
+const customers = contract(
+  'customers',
+  'entities',
+  [column('customer_id', 'string', 'id'), column('segment', 'string', 'dimension')],
+  { primaryKey: 'customer_id' },
+);
+const orders = contract(
+  'orders',
+  'events',
+  [
     column('order_id', 'string', 'id'),
     column('ordered_on', 'date', 'time'),
     column('customer_id', 'string', 'foreign_key'),
@@ -40,11 +31,8 @@ const orders: Contract = {
     column('units', 'integer', 'measure'),
     column('net_amount', 'double', 'measure'),
   ],
-  primaryKey: 'order_id',
-  timeColumn: 'ordered_on',
-  partition: 'month',
-  source: 'config',
-};
+  { primaryKey: 'order_id', timeColumn: 'ordered_on' },
+);
 
 let kpis: KpiFinding;
 

@@ -1,34 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb } from '#platform/duckdb/duckdb.ts';
-import type { ColumnContract, Contract, DuckDb, QueryEngine } from '#platform/ports.ts';
+import type { DuckDb, QueryEngine } from '#platform/ports.ts';
 import { discoverJoins, enrichedRows } from '#query/joins.ts';
+import { column, contract } from '../helpers/contracts.ts';
 
 /** Joins found by names and values on DuckDB: small tables made in SQL. */
 
 let duck: DuckDb;
 let engine: QueryEngine;
-
-const column = (
-  name: string,
-  type: ColumnContract['type'],
-  role: ColumnContract['role'],
-  extra: Partial<ColumnContract> = {},
-): ColumnContract => ({ name, type, role, nullable: true, ...extra });
-
-const contract = (
-  dataset: string,
-  kind: Contract['kind'],
-  columns: ColumnContract[],
-  primaryKey?: string,
-): Contract => ({
-  dataset,
-  version: 1,
-  kind,
-  columns,
-  ...(primaryKey ? { primaryKey } : {}),
-  partition: kind === 'entities' ? 'snapshot' : 'month',
-  source: 'config',
-});
 
 const customers = contract(
   'customers',
@@ -38,13 +17,13 @@ const customers = contract(
     column('industry', 'string', 'dimension'),
     column('contact_email', 'string', 'pii'),
   ],
-  'customer_id',
+  { primaryKey: 'customer_id' },
 );
 const products = contract(
   'products',
   'entities',
   [column('sku', 'string', 'id'), column('category', 'string', 'dimension')],
-  'sku',
+  { primaryKey: 'sku' },
 );
 // Ingested before the entities: nothing marks its keys as foreign keys.
 const orders = contract('orders', 'events', [

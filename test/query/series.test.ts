@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverSeries, seriesSpecs } from '#analysis/series-discovery.ts';
 import { openDuckDb } from '#platform/duckdb/duckdb.ts';
-import type { ColumnContract, Contract, DuckDb, QueryEngine } from '#platform/ports.ts';
+import type { Contract, DuckDb, QueryEngine } from '#platform/ports.ts';
 import { dailyTotals } from '#query/aggregates.ts';
+import { column, contract } from '../helpers/contracts.ts';
 
 /**
  * Series discovery on DuckDB: the daily totals come from SQL (the same text Athena runs),
@@ -11,28 +12,6 @@ import { dailyTotals } from '#query/aggregates.ts';
 
 let duck: DuckDb;
 let engine: QueryEngine;
-
-const column = (name: string, type: ColumnContract['type'], role: ColumnContract['role']) => ({
-  name,
-  type,
-  role,
-  nullable: true,
-});
-
-const contract = (
-  dataset: string,
-  kind: Contract['kind'],
-  timeColumn: string,
-  columns: ColumnContract[],
-): Contract => ({
-  dataset,
-  version: 1,
-  kind,
-  columns,
-  timeColumn,
-  partition: kind === 'entities' ? 'snapshot' : 'month',
-  source: 'config',
-});
 
 const measuresOf = (c: Contract) =>
   c.columns.filter((col) => col.role === 'measure').map((col) => col.name);
@@ -43,35 +22,59 @@ async function discover(c: Contract) {
   return { specs, days, discovery: discoverSeries(c, specs, days) };
 }
 
-const metrics = contract('metrics', 'time_series', 'day', [
-  column('day', 'date', 'time'),
-  column('revenue', 'double', 'measure'),
-  column('price', 'double', 'measure'),
-]);
-const stores = contract('stores', 'time_series', 'day', [
-  column('day', 'date', 'time'),
-  column('store', 'string', 'dimension'),
-  column('revenue', 'double', 'measure'),
-  column('price', 'double', 'measure'),
-]);
-const orders = contract('orders', 'events', 'ordered_at', [
-  column('order_id', 'string', 'id'),
-  column('ordered_at', 'timestamp', 'time'),
-  column('amount', 'double', 'measure'),
-]);
-const customers = contract('customers', 'entities', 'signed_up', [
-  column('customer_id', 'string', 'id'),
-  column('signed_up', 'date', 'time'),
-  column('spend', 'double', 'measure'),
-]);
-const visits = contract('visits', 'events', 'visited', [
-  column('visited', 'date', 'time'),
-  column('minutes', 'double', 'measure'),
-]);
-const calls = contract('calls', 'events', 'called', [
-  column('called', 'date', 'time'),
-  column('minutes', 'double', 'measure'),
-]);
+const metrics = contract(
+  'metrics',
+  'time_series',
+  [
+    column('day', 'date', 'time'),
+    column('revenue', 'double', 'measure'),
+    column('price', 'double', 'measure'),
+  ],
+  { timeColumn: 'day' },
+);
+const stores = contract(
+  'stores',
+  'time_series',
+  [
+    column('day', 'date', 'time'),
+    column('store', 'string', 'dimension'),
+    column('revenue', 'double', 'measure'),
+    column('price', 'double', 'measure'),
+  ],
+  { timeColumn: 'day' },
+);
+const orders = contract(
+  'orders',
+  'events',
+  [
+    column('order_id', 'string', 'id'),
+    column('ordered_at', 'timestamp', 'time'),
+    column('amount', 'double', 'measure'),
+  ],
+  { timeColumn: 'ordered_at' },
+);
+const customers = contract(
+  'customers',
+  'entities',
+  [
+    column('customer_id', 'string', 'id'),
+    column('signed_up', 'date', 'time'),
+    column('spend', 'double', 'measure'),
+  ],
+  { timeColumn: 'signed_up' },
+);
+const visits = contract(
+  'visits',
+  'events',
+  [column('visited', 'date', 'time'), column('minutes', 'double', 'measure')],
+  { timeColumn: 'visited' },
+);
+const calls = contract(
+  'calls',
+  'events',
+  [column('called', 'date', 'time'), column('minutes', 'double', 'measure')],
+  { timeColumn: 'called' },
+);
 
 beforeAll(async () => {
   duck = await openDuckDb();

@@ -1,0 +1,26 @@
+import type { ColumnContract, Contract } from '#platform/ports.ts';
+
+/** A contract column, optional unless said. */
+export const column = (
+  name: string,
+  type: ColumnContract['type'],
+  role: ColumnContract['role'],
+  extra: Partial<ColumnContract> = {},
+): ColumnContract => ({ name, type, role, nullable: true, ...extra });
+
+/** A contract a person wrote, partitioned as its kind is. */
+export const contract = (
+  dataset: string,
+  kind: Contract['kind'],
+  columns: ColumnContract[],
+  keys: { primaryKey?: string; timeColumn?: string } = {},
+): Contract => ({
+  dataset,
+  version: 1,
+  kind,
+  columns,
+  ...(keys.primaryKey ? { primaryKey: keys.primaryKey } : {}),
+  ...(keys.timeColumn ? { timeColumn: keys.timeColumn } : {}),
+  partition: kind === 'entities' ? 'snapshot' : 'month',
+  source: 'config',
+});
