@@ -4,7 +4,7 @@
  * whether the clusters are separated, and is comparable across k. Every k's inertia and
  * silhouette are returned, so the report can show the evidence, not only the verdict.
  */
-import { deriveSeed } from '#demo/seeded-random.ts';
+import { deriveSeed } from '#analysis/stats/random.ts';
 import { InputRejectedError } from '#platform/errors.ts';
 import { KMEANS_DEFAULTS, kmeans, type KMeansOptions, type KMeansResult } from './kmeans.ts';
 import { checkMatrix, countDistinctRows, type Matrix } from './matrix.ts';

@@ -8,7 +8,7 @@
  * (4 million for 100,000 customers, 5 features and k = 8); the bounds of `lloyd` skip most
  * of them once the centers settle, without changing any label.
  */
-import { deriveSeed, mulberry32 } from '#demo/seeded-random.ts';
+import { deriveSeed, mulberry32 } from '#analysis/stats/random.ts';
 import { InputRejectedError } from '#platform/errors.ts';
 import { checkMatrix, countDistinctRows, type Matrix } from './matrix.ts';
 

@@ -6,7 +6,7 @@
  * cluster. It rewards separated clusters rather than merely more of them, which is why it
  * chooses k where inertia, always falling with k, cannot.
  */
-import { mulberry32 } from '#demo/seeded-random.ts';
+import { mulberry32 } from '#analysis/stats/random.ts';
 import { InputRejectedError } from '#platform/errors.ts';
 import { checkMatrix, type Matrix } from './matrix.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { relationshipFinding, withoutIdentities } from '#analysis/relationships/report-run.ts';
 import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
-import { deriveSeed, mulberry32 } from '#demo/seeded-random.ts';
+import { deriveSeed, mulberry32 } from '#analysis/stats/random.ts';
 
 /** A daily discovery of named series, all from 2024-01-01. */
 function discovery(dataset: string, series: Record<string, number[]>): SeriesDiscovery {
