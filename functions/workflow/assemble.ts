@@ -1,9 +1,7 @@
 import type { BlobStore, Clock } from '#platform/ports.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import type { AnalysisOutput, Finding } from '#report/findings.ts';
-import { renderMarkdown } from '#report/markdown.ts';
-import { renderHtml } from '#report/html.ts';
-import { reportCharts } from '#report/report-charts.ts';
+import { renderReport } from '#report/render.ts';
 import {
   outlierFindings,
   seriesAnomalyFindings,
@@ -112,14 +110,10 @@ export async function assembleReport(
     ).map(scrubText),
   };
 
-  await deps.store.put(keys.reportJson, JSON.stringify(model, null, 2) + '\n', 'application/json');
-  const markdown = renderMarkdown(model);
-  await deps.store.put(keys.reportMarkdown, markdown, 'text/markdown; charset=utf-8');
-  await deps.store.put(
-    keys.reportHtml,
-    renderHtml(markdown, `Insights report ${model.run.runId}`, { charts: reportCharts(model) }),
-    'text/html; charset=utf-8',
-  );
+  const rendered = renderReport(model);
+  await deps.store.put(keys.reportJson, rendered.json, 'application/json');
+  await deps.store.put(keys.reportMarkdown, rendered.markdown, 'text/markdown; charset=utf-8');
+  await deps.store.put(keys.reportHtml, rendered.html, 'text/html; charset=utf-8');
   return { reportKey: keys.reportMarkdown, summary: model.summary[0] ?? '' };
 }
 

@@ -1,0 +1,25 @@
+import { renderHtml } from './html.ts';
+import { renderMarkdown } from './markdown.ts';
+import type { ReportModel } from './model.ts';
+import { reportCharts } from './report-charts.ts';
+
+export interface RenderedReport {
+  markdown: string;
+  html: string;
+  json: string;
+}
+
+/**
+ * Every rendering of a report from its model alone: the run writes them, and
+ * `insights report` re-renders a stored `report.json` without recomputing anything.
+ */
+export function renderReport(model: ReportModel): RenderedReport {
+  const markdown = renderMarkdown(model);
+  return {
+    markdown,
+    html: renderHtml(markdown, `Insights report ${model.run.runId}`, {
+      charts: reportCharts(model),
+    }),
+    json: JSON.stringify(model, null, 2) + '\n',
+  };
+}
