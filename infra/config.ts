@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { MAX_REPORT_LINK_DAYS } from '../functions/platform/report-link-token.ts';
 
 /**
  * Deployment settings, read from CDK context (`cdk.json` or `cdk synth -c insights:<key>=<value>`).
@@ -33,7 +34,9 @@ export interface InsightsConfig {
    */
   readonly bytesScannedCutoffPerQuery: number;
   /**
-   * How many days the emailed report link stays valid (1-7: the SigV4 presigning maximum).
+   * How many days the emailed report link stays valid, 1-90. The link carries a token signed
+   * by the stack, checked by the link function, so SigV4's 7-day presigning cap no longer
+   * applies; 90 bounds how long a forwarded or leaked email can open the report.
    * @default 7
    */
   readonly reportLinkDays: number;
@@ -124,8 +127,8 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
     'bytesScannedCutoffPerQuery must be at least 10 MB (Athena minimum)',
   );
   check(
-    config.reportLinkDays >= 1 && config.reportLinkDays <= 7,
-    'reportLinkDays must be 1-7 (presigned URLs last at most 7 days)',
+    config.reportLinkDays >= 1 && config.reportLinkDays <= MAX_REPORT_LINK_DAYS,
+    `reportLinkDays must be 1-${MAX_REPORT_LINK_DAYS} (how many days an emailed link may open its report)`,
   );
   check(
     (LOG_LEVELS as readonly string[]).includes(config.logLevel),

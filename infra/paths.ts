@@ -8,7 +8,8 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOW_DEFINITION_PATH = join(REPO_ROOT, 'functions', 'workflow', 'report.asl.json');
 
 /** The Lambda handlers, one file per function, each exporting `handler`. */
-export type HandlerName = 'ingest' | 'plan' | 'aggregate' | 'analyze' | 'assemble' | 'notify';
+export type HandlerName =
+  'ingest' | 'plan' | 'aggregate' | 'analyze' | 'assemble' | 'notify' | 'report-link';
 
 export const handlerEntry = (name: HandlerName): string =>
   join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`);

@@ -5,6 +5,7 @@ import { Ingest } from './constructs/ingest.ts';
 import type { FunctionSettings } from './constructs/insights-function.ts';
 import { LakeStorage } from './constructs/lake.ts';
 import { Notify } from './constructs/notify.ts';
+import { ReportLink } from './constructs/report-link.ts';
 import { ReportSchedule } from './constructs/schedule.ts';
 import { ReportWorkflow } from './constructs/report-workflow.ts';
 
@@ -15,10 +16,12 @@ export interface InsightsStackProps extends StackProps {
 
 /**
  * serverless-insights in AWS: the lake (S3, Glue, Athena), ingest on file arrival, the report
- * workflow (Step Functions over Lambda), its schedule, and the email that tells people.
+ * workflow (Step Functions over Lambda), its schedule, the email that tells people, and the
+ * link function that opens the emailed report.
  */
 export class InsightsStack extends Stack {
   readonly lake: LakeStorage;
+  readonly reportLink: ReportLink;
   readonly notify: Notify;
   readonly workflow: ReportWorkflow;
   readonly ingest: Ingest;
@@ -51,8 +54,9 @@ export class InsightsStack extends Stack {
       logRetention: config.logRetentionDays,
     };
 
+    this.reportLink = new ReportLink(this, 'ReportLink', { lake: this.lake, settings });
     this.notify = new Notify(this, 'Notify', {
-      lake: this.lake,
+      reportLink: this.reportLink,
       settings,
       // A fixed, readable name: operators edit this parameter to change who is told.
       recipientsParameterName: `/${this.stackName}/recipients`,

@@ -4,10 +4,11 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { mailDomain } from '../config.ts';
 import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
-import type { LakeStorage } from './lake.ts';
+import type { ReportLink } from './report-link.ts';
 
 export interface NotifyProps {
-  readonly lake: LakeStorage;
+  /** Where the emailed links point (REPORT_LINK_URL) and the key notify signs them with. */
+  readonly reportLink: ReportLink;
   readonly settings: FunctionSettings;
   /** Name of the SSM String parameter holding the comma-separated recipients. */
   readonly recipientsParameterName: string;
@@ -15,7 +16,7 @@ export interface NotifyProps {
   readonly recipients: string[];
   /** Sender address; sending is allowed only from it, through its own or its domain's SES identity. */
   readonly mailFrom: string;
-  /** How long the emailed report link stays valid (REPORT_LINK_DAYS). */
+  /** How many days an emailed report link stays valid (REPORT_LINK_DAYS, 1-90). */
   readonly reportLinkDays: number;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
@@ -43,13 +44,16 @@ export class Notify extends Construct {
         RECIPIENTS_PARAMETER: this.recipientsParameter.parameterName,
         MAIL_FROM: props.mailFrom,
         REPORT_LINK_DAYS: String(props.reportLinkDays),
+        REPORT_LINK_URL: props.reportLink.url.url,
+        REPORT_LINK_SECRET_ARN: props.reportLink.secret.secretArn,
       },
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(30),
     });
     const role = this.function.role;
-    // Presigning the link needs read access to the report itself.
-    props.lake.grantPrefixes(role, { read: ['reports'] });
+    // Signing a link needs the key, not the report: the link function reads the report when
+    // the link is opened.
+    props.reportLink.grantSigning(role);
     this.recipientsParameter.grantRead(role);
 
     // SES authorises a send against the identity that verified the sender: the address

@@ -8,7 +8,7 @@ import type { InsightsFunction } from '../../infra/constructs/insights-function.
 import { LAMBDA_UNZIPPED_LIMIT_BYTES } from '../../layers/duckdb/build.ts';
 import { buildTestApp, functionsOf, logicalId, templateOf, type Synth } from './synth.ts';
 
-// The one synth that really bundles the six handlers with the local esbuild.
+// The one synth that really bundles the seven handlers with the local esbuild.
 let synth: Synth;
 let template: Template;
 
@@ -75,7 +75,7 @@ describe('function bundles', () => {
   // Only ingest has the DuckDB layer. A function without it that imports @duckdb/* at load
   // time fails every cold start with ERR_MODULE_NOT_FOUND; DuckDB must be loaded lazily
   // (`await import('@duckdb/node-api')`) by code that only ingest reaches.
-  it.each(['plan', 'aggregate', 'analyze', 'assemble', 'notify'])(
+  it.each(['plan', 'aggregate', 'analyze', 'assemble', 'notify', 'report-link'])(
     '%s (no DuckDB layer) does not import DuckDB when it loads',
     (name) => {
       const fn = functions().find(([n]) => n === name)![1];

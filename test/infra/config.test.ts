@@ -63,7 +63,7 @@ describe('deployment settings from CDK context', () => {
         recipients: 'not-an-address',
         mailFrom: 'nobody',
         bytesScannedCutoffPerQuery: 1024,
-        reportLinkDays: 8,
+        reportLinkDays: 91,
         logLevel: 'LOUD',
         logRetentionDays: 31,
         athenaResultsDays: 0,
@@ -74,8 +74,17 @@ describe('deployment settings from CDK context', () => {
     // One problem per setting, all nine of them.
     expect(message.split('\n- ').slice(1)).toHaveLength(9);
     expect(message).toMatch(/schedule must be a Scheduler expression/);
-    expect(message).toMatch(/reportLinkDays must be 1-7/);
+    expect(message).toMatch(/reportLinkDays must be 1-90/);
     expect(message).toMatch(/at least 10 MB/);
+  });
+
+  it('lets a report link live 1 to 90 days (signed links have no 7-day presigning cap)', () => {
+    for (const days of [1, 7, 8, 90])
+      expect(parseConfig({ reportLinkDays: days }).reportLinkDays).toBe(days);
+    for (const days of [0, 91, 365])
+      expect(() => parseConfig({ reportLinkDays: days }), String(days)).toThrow(
+        /reportLinkDays must be 1-90/,
+      );
   });
 
   it('rejects values of the wrong type', () => {

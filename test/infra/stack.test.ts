@@ -110,8 +110,8 @@ describe('lake storage', () => {
 });
 
 describe('functions', () => {
-  it('are the six handlers, on the latest Node runtime, traced, with their own log group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+  it('are the seven handlers, on the latest Node runtime, traced, with their own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 7);
     for (const [name, fn] of allFunctions()) {
       expect(fn.entry.endsWith(`functions/handlers/${name}.ts`)).toBe(true);
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -127,28 +127,42 @@ describe('functions', () => {
     }
   });
 
-  it('get the environment contract: the lake for all, mail settings for notify, the state machine for ingest', () => {
-    const everyone = {
-      LAKE_BUCKET: ref(lake),
-      GLUE_DATABASE: 'serverless_insights',
-      ATHENA_WORKGROUP: 'serverless-insights',
+  it('get the environment contract: the lake for all, mail and link settings for notify, the state machine for ingest', () => {
+    const powertools = {
       POWERTOOLS_SERVICE_NAME: 'serverless-insights',
       LOG_LEVEL: 'DEBUG',
       NODE_OPTIONS: '--enable-source-maps',
     };
-    const own: Record<string, Record<string, unknown>> = {
-      ingest: { STATE_MACHINE_ARN: ref(logicalId(synth, synth.stack.workflow.stateMachine)) },
+    const everyone = {
+      LAKE_BUCKET: ref(lake),
+      GLUE_DATABASE: 'serverless_insights',
+      ATHENA_WORKGROUP: 'serverless-insights',
+      ...powertools,
+    };
+    const secret = ref(logicalId(synth, synth.stack.reportLink.secret));
+    const expected: Record<string, Record<string, unknown>> = {
+      ingest: {
+        ...everyone,
+        STATE_MACHINE_ARN: ref(logicalId(synth, synth.stack.workflow.stateMachine)),
+      },
       notify: {
+        ...everyone,
         RECIPIENTS_PARAMETER: ref(logicalId(synth, synth.stack.notify.recipientsParameter)),
         MAIL_FROM: 'insights@reports.example.org',
         REPORT_LINK_DAYS: '3',
+        REPORT_LINK_URL: {
+          'Fn::GetAtt': [logicalId(synth, synth.stack.reportLink.url), 'FunctionUrl'],
+        },
+        REPORT_LINK_SECRET_ARN: secret,
       },
+      // The link function presigns report reads: no Glue, no Athena.
+      'report-link': { LAKE_BUCKET: ref(lake), ...powertools, REPORT_LINK_SECRET_ARN: secret },
     };
     for (const [name, fn] of allFunctions()) {
       const variables =
         template.toJSON().Resources[logicalId(synth, fn.function)].Properties.Environment.Variables;
       // Exactly: a variable a function does not need can change what its runtime does at start.
-      expect(variables, name).toEqual({ ...everyone, ...own[name] });
+      expect(variables, name).toEqual(expected[name] ?? everyone);
     }
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/ServerlessInsights/recipients',
@@ -293,10 +307,14 @@ describe('least privilege', () => {
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports'));
   });
 
-  it('notify reads reports/ and the recipients, and sends only as MAIL_FROM through its address or domain identity', () => {
+  it('notify reads the link signing key and the recipients, no lake object, and sends only as MAIL_FROM through its address or domain identity', () => {
     const role = roleOf(synth.stack.notify.function);
-    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('reports'));
+    // It signs links; the link function reads the report when a link is opened.
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual([]);
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual([]);
+    expect(resourcesFor(template, role, 'secretsmanager:GetSecretValue')).toEqual([
+      `<${logicalId(synth, synth.stack.reportLink.secret)}>`,
+    ]);
     expect(resourcesFor(template, role, 'ssm:GetParameter')).toEqual([
       `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter<${logicalId(synth, synth.stack.notify.recipientsParameter)}>`,
     ]);
@@ -311,6 +329,62 @@ describe('least privilege', () => {
         condition: { StringEquals: { 'ses:FromAddress': 'insights@reports.example.org' } },
       },
     ]);
+  });
+
+  it('the link function reads reports/ objects and its signing key, and nothing else', () => {
+    const role = roleOf(synth.stack.reportLink.function);
+    const actions = statementsOf(template, role)
+      .flatMap((s) => s.actions)
+      .filter((a) => !/^(logs|xray):/.test(a))
+      .sort();
+    // No s3:ListBucket either: it never lists, it presigns one key.
+    expect(actions).toEqual([
+      's3:GetObject',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('reports'));
+    expect(resourcesFor(template, role, 'secretsmanager:GetSecretValue')).toEqual([
+      `<${logicalId(synth, synth.stack.reportLink.secret)}>`,
+    ]);
+  });
+
+  it('lets only notify and the link function read the link signing key', () => {
+    for (const [name, fn] of allFunctions().filter(([n]) => n !== 'notify' && n !== 'report-link'))
+      expect(resourcesFor(template, roleOf(fn), 'secretsmanager:GetSecretValue'), name).toEqual([]);
+  });
+});
+
+describe('report links', () => {
+  it('are opened through a public Function URL of the link function (the signed token is the auth)', () => {
+    const fn = arnOf(logicalId(synth, synth.stack.reportLink.function.function));
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: fn });
+    // Public invocation only through the URL: InvokeFunction is limited to URL invocations.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionName: fn,
+      FunctionUrlAuthType: 'NONE',
+      Principal: '*',
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: fn,
+      InvokedViaFunctionUrl: true,
+      Principal: '*',
+    });
+    const publicPermissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', { Properties: { Principal: '*' } }),
+    );
+    expect(publicPermissions).toHaveLength(2);
+  });
+
+  it('are signed with a key CloudFormation generates, never written in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+      SecretString: Match.absent(),
+    });
   });
 });
 

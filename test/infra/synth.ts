@@ -26,7 +26,7 @@ export interface Synth {
 
 /**
  * Builds the app as infra/app.ts does, in a temporary outdir. Unless asked for, bundling the
- * six functions and staging assets are skipped (most assertions are about the template) and
+ * seven functions and staging assets are skipped (most assertions are about the template) and
  * CloudFormation Validate findings stay warnings (nag.test.ts holds the synth to every rule,
  * so one finding fails one test rather than every template assertion).
  */
@@ -57,7 +57,7 @@ export function buildTestApp(
 
 export const templateOf = (synth: Synth): Template => Template.fromStack(synth.stack);
 
-/** The stack's six Lambdas by handler name. */
+/** The stack's seven Lambdas by handler name. */
 export const functionsOf = (synth: Synth): [string, InsightsFunction][] => [
   ['ingest', synth.stack.ingest.function],
   ['plan', synth.stack.workflow.functions.plan],
@@ -65,6 +65,7 @@ export const functionsOf = (synth: Synth): [string, InsightsFunction][] => [
   ['analyze', synth.stack.workflow.functions.analyze],
   ['assemble', synth.stack.workflow.functions.assemble],
   ['notify', synth.stack.notify.function],
+  ['report-link', synth.stack.reportLink.function],
 ];
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };

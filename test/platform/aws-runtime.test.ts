@@ -1,16 +1,21 @@
 import { CreateTableCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { awsRuntime } from '#platform/aws/runtime.ts';
 import { ConfigError } from '#platform/errors.ts';
 import type { Contract } from '#platform/ports.ts';
+import { ReportLinkError, verifyReportLink } from '#platform/report-link-token.ts';
 
 const s3 = mockClient(S3Client);
 const glue = mockClient(GlueClient);
+const secretsManager = mockClient(SecretsManagerClient);
 afterEach(() => {
   s3.reset();
   glue.reset();
+  secretsManager.reset();
+  vi.useRealTimers();
 });
 
 const env = {
@@ -60,5 +65,81 @@ describe('awsRuntime', () => {
     const rest = { ...env, GLUE_DATABASE: undefined };
     await expect(awsRuntime(rest)).rejects.toThrow(ConfigError);
     await expect(awsRuntime(rest)).rejects.toThrow('GLUE_DATABASE');
+  });
+});
+
+describe('awsRuntime linkTo (notify)', () => {
+  const SECRET = 'x'.repeat(64);
+  const NOW = new Date('2026-03-02T06:00:00Z');
+  const KEY = 'reports/2026-03-02-schedule/report.html';
+  const linkEnv = {
+    ...env,
+    REPORT_LINK_URL: 'https://abcdefgh.lambda-url.eu-west-1.on.aws/',
+    REPORT_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link-AbCdEf',
+  };
+  const days = (n: number) => n * 86_400_000;
+  /** Why the link's token is refused at `at`, or its key. */
+  const check = (link: string, at: Date) => {
+    try {
+      return verifyReportLink(new URL(link).searchParams.get('t')!, SECRET, at).key;
+    } catch (error) {
+      return (error as ReportLinkError).reason;
+    }
+  };
+
+  it('links to the link function with a token for the report, valid 7 days by default', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    const runtime = await awsRuntime(linkEnv);
+
+    const link = await runtime.linkTo(KEY);
+
+    expect(link).toMatch(
+      /^https:\/\/abcdefgh\.lambda-url\.eu-west-1\.on\.aws\/\?t=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    );
+    expect(link).not.toContain('X-Amz-');
+    expect(check(link, new Date(NOW.getTime() + days(7) - 1000))).toBe(KEY);
+    expect(check(link, new Date(NOW.getTime() + days(7)))).toBe('expired');
+    expect(secretsManager.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({
+      SecretId: linkEnv.REPORT_LINK_SECRET_ARN,
+    });
+  });
+
+  it('makes links that outlive a presigned URL: REPORT_LINK_DAYS up to 90', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    const runtime = await awsRuntime({ ...linkEnv, REPORT_LINK_DAYS: '90' });
+
+    const link = await runtime.linkTo(KEY);
+    await runtime.linkTo('reports/another/report.html');
+
+    expect(check(link, new Date(NOW.getTime() + days(90) - 1000))).toBe(KEY);
+    expect(check(link, new Date(NOW.getTime() + days(90)))).toBe('expired');
+    // The secret is read once per cold start.
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('refuses a REPORT_LINK_DAYS outside 1-90 or that is no whole number', async () => {
+    for (const value of ['0', '91', '7.5', 'seven', ''])
+      await expect(awsRuntime({ ...linkEnv, REPORT_LINK_DAYS: value }), value).rejects.toThrow(
+        ConfigError,
+      );
+  });
+
+  it('refuses to link anything outside reports/', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    const runtime = await awsRuntime(linkEnv);
+    await expect(runtime.linkTo('curated/orders/month=2026-01/a.parquet')).rejects.toThrow(
+      ReportLinkError,
+    );
+  });
+
+  it('says so when a function without the link settings is asked for a link', async () => {
+    const runtime = await awsRuntime(env);
+    await expect(runtime.linkTo(KEY)).rejects.toThrow(ConfigError);
+    await expect(runtime.linkTo(KEY)).rejects.toThrow('REPORT_LINK_URL');
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 });

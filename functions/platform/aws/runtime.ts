@@ -1,10 +1,10 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { openDuckDb } from '../duckdb/duckdb.ts';
 import { ConfigError } from '../errors.ts';
 import { lakeCatalog } from '../lake-catalog.ts';
@@ -12,6 +12,7 @@ import type { Contract, DuckDb, Mailer } from '../ports.ts';
 import { systemClock, type Runtime } from '../runtime.ts';
 import { athenaQueryEngine } from './athena-query-engine.ts';
 import { glueCatalog, glueTableSync, type TableChange } from './glue-catalog.ts';
+import { reportLinkDays, secretsManagerSecret, signedReportLinks } from './report-links.ts';
 import { SDK_RETRIES_OFF } from './retry.ts';
 import { s3BlobStore } from './s3-blob-store.ts';
 
@@ -40,7 +41,6 @@ export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<
   // The S3 and Glue adapters retry throttling themselves (see retry.ts): the SDK must not too.
   const s3 = new S3Client(SDK_RETRIES_OFF);
   const store = s3BlobStore(s3, bucket);
-  const linkDays = Number(env['REPORT_LINK_DAYS'] ?? '7');
   let duck: Promise<DuckDb> | undefined;
   return {
     store,
@@ -54,11 +54,7 @@ export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<
     recipients: env['RECIPIENTS_PARAMETER']
       ? await recipientsFrom(env['RECIPIENTS_PARAMETER'])
       : [],
-    // SigV4 presigned URLs live at most 7 days.
-    linkTo: (key) =>
-      getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
-        expiresIn: Math.min(linkDays, 7) * 86_400,
-      }),
+    linkTo: reportLinksFrom(env),
     duck: () =>
       (duck ??= openDuckDb({ threads: 2, memoryLimit: '1GB', tempDirectory: '/tmp/duckdb' })),
     workDir: '/tmp',
@@ -66,6 +62,32 @@ export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<
       ? { startRun: startRunWith(new SFNClient({}), env['STATE_MACHINE_ARN']) }
       : {}),
   };
+}
+
+/**
+ * Emailed links go to the link function with a signed token valid REPORT_LINK_DAYS days
+ * (not a presigned S3 URL: one signed with a Lambda role's temporary credentials dies with
+ * its session, within hours). Only notify is given the link settings; any other function
+ * that asked for a link would be told so.
+ */
+function reportLinksFrom(env: NodeJS.ProcessEnv): Runtime['linkTo'] {
+  const url = env['REPORT_LINK_URL'];
+  const secretArn = env['REPORT_LINK_SECRET_ARN'];
+  if (!url || !secretArn) {
+    return async () => {
+      throw new ConfigError(
+        'REPORT_LINK_URL and REPORT_LINK_SECRET_ARN are not set: this function cannot make report links',
+      );
+    };
+  }
+  if (!URL.canParse(url) || new URL(url).protocol !== 'https:')
+    throw new ConfigError(`REPORT_LINK_URL must be an https URL; got "${url}"`);
+  return signedReportLinks({
+    url,
+    days: reportLinkDays(env['REPORT_LINK_DAYS']),
+    secret: secretsManagerSecret(new SecretsManagerClient({}), secretArn),
+    clock: systemClock,
+  });
 }
 
 async function recipientsFrom(parameter: string): Promise<string[]> {
