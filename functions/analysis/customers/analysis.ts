@@ -246,7 +246,8 @@ function valueDrivers(
           kind: 'correlation',
           column,
           ...(entity ? { entity } : {}),
-          ...r,
+          rho: r.rho,
+          pValue: r.pValue,
           customers: r.n,
         });
     }
