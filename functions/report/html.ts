@@ -145,6 +145,9 @@ function splitRow(row: string): string[] {
 const ESCAPABLE = /[\\`*_[\]<>|#]/;
 
 /** Inline Markdown (backslash escapes, code spans, bold) to escaped HTML. */
+/** A link to a file beside the report: a relative path, no scheme, no way up. */
+const LINK = /^\[([^\]\\]+)\]\(((?!\.\.)[A-Za-z0-9_-][A-Za-z0-9._/-]*)\)/;
+
 function inline(text: string): string {
   let out = '';
   for (let i = 0; i < text.length;) {
@@ -161,6 +164,12 @@ function inline(text: string): string {
         out += `<code>${escapeHtml(text.slice(i + 1, end))}</code>`;
         i = end + 1;
       }
+    } else if (ch === '[' && LINK.test(text.slice(i))) {
+      // Only the report's own relative links (`[title](tables/kpis.csv)`); a value from the
+      // data cannot make one, as `cell()` escapes its brackets.
+      const [whole, label, href] = LINK.exec(text.slice(i))!;
+      out += `<a href="${escapeHtml(href!)}">${inline(label!)}</a>`;
+      i += whole.length;
     } else if (text.startsWith('**', i) && text.indexOf('**', i + 2) > i + 2) {
       const end = text.indexOf('**', i + 2);
       out += `<strong>${inline(text.slice(i + 2, end))}</strong>`;

@@ -27,41 +27,142 @@ import {
   type ReportModel,
 } from './model.ts';
 import { forecastsSection, seriesAnomaliesSection, seriesMethodology } from './series-markdown.ts';
-import { robustDistance } from './summary.ts';
+import { coverageLine, robustDistance } from './summary.ts';
+import { reportTables, tableKey } from './csv-tables.ts';
+import {
+  headlineLines,
+  implementationPlanSection,
+  keyNarrativesSection,
+  narrativeMethodology,
+  priorityActionsSection,
+  recommendationsSection,
+} from './narrative/markdown.ts';
 
 /** How many recent months the trend tables show. */
 const MONTHS_SHOWN = 13;
 
 /** `report.md`: only sections with computed content; what could not be computed says why. */
 export function renderMarkdown(model: ReportModel): string {
+  const analyses = ANALYSIS_SECTIONS.map((s) => ({ ...s, text: s.render(model) }));
   const sections = [
     header(model),
     executiveSummary(model),
-    kpiSection(kpiFindings(model)),
-    customersSection(customerFindings(model)),
-    seriesAnomaliesSection(seriesAnomalyFindings(model)),
-    anomalies(outlierFindings(model)),
-    trends(trendFindings(model)),
-    forecastsSection(forecastFindings(model)),
-    relationshipsSection(relationshipFindings(model)),
-    groupDifferencesSection(groupDifferenceFindings(model)),
+    keyNarrativesSection(model),
+    priorityActionsSection(model),
+    ...analyses.map((s) => s.text),
+    recommendationsSection(model),
+    implementationPlanSection(model),
     dataAnalyzed(model),
+    tablesSection(model),
     notComputed(model),
-    methodology(model),
+    methodology(
+      model,
+      analyses.filter((s) => s.text === undefined),
+    ),
   ];
   return sections.filter((s): s is string => s !== undefined).join('\n\n') + '\n';
 }
+
+/**
+ * The analysis sections in reading order (the seed outline's: KPIs, segments and value,
+ * trends and forecasts, then the statistics), each with why it is missing when the run has
+ * nothing for it: the analyses that would fill it, whose own reasons are quoted if they gave one.
+ */
+const ANALYSIS_SECTIONS: {
+  title: string;
+  analyses: string[];
+  missing: string;
+  render: (m: ReportModel) => string | undefined;
+}[] = [
+  {
+    title: 'Key performance indicators',
+    analyses: ['kpis'],
+    missing: 'no events dataset with a time column (transactions, orders) was analysed',
+    render: (m) => kpiSection(kpiFindings(m)),
+  },
+  {
+    title: 'Customers: segments and lifetime value',
+    analyses: ['customers'],
+    missing: 'no events dataset names its customer in a column',
+    render: (m) => customersSection(customerFindings(m)),
+  },
+  {
+    title: 'Trends',
+    analyses: ['monthly-trends'],
+    missing: 'no dataset has a time column and a measure',
+    render: (m) => trends(trendFindings(m)),
+  },
+  {
+    title: 'Forecasts',
+    analyses: ['forecast'],
+    missing: 'no dataset has a regular time series long enough to forecast',
+    render: (m) => forecastsSection(forecastFindings(m)),
+  },
+  {
+    title: 'Time-series anomalies',
+    analyses: ['anomalies'],
+    missing: 'no dataset has a regular time series long enough to judge',
+    render: (m) => seriesAnomaliesSection(seriesAnomalyFindings(m)),
+  },
+  {
+    title: 'Anomalies',
+    analyses: ['outliers'],
+    missing: 'no measure has rows outside its interquartile fences',
+    render: (m) => anomalies(outlierFindings(m)),
+  },
+  {
+    title: 'Predictive relationships',
+    analyses: ['relationships'],
+    missing: 'no dataset has two regular time series to test against each other',
+    render: (m) => relationshipsSection(relationshipFindings(m)),
+  },
+  {
+    title: 'Group differences',
+    analyses: ['group-differences'],
+    missing: 'no measure could be compared across the values of a dimension',
+    render: (m) => groupDifferencesSection(groupDifferenceFindings(m)),
+  },
+];
 
 function header(m: ReportModel): string {
   return [
     `# Insights report`,
     '',
     `Run \`${m.run.runId}\` (trigger: ${m.run.trigger}), generated ${m.run.generatedAt}.`,
+    '',
+    `The data: ${describeData(m.datasets)}.`,
   ].join('\n');
 }
 
+/** What the data is, by kind, instead of a guess at the business: `2 entity datasets (...)`. */
+function describeData(datasets: DatasetSection[]): string {
+  const kinds: [DatasetSection['kind'], string, string][] = [
+    ['events', 'events dataset', 'events datasets'],
+    ['time_series', 'time series dataset', 'time series datasets'],
+    ['entities', 'entity dataset', 'entity datasets'],
+  ];
+  const parts = kinds.flatMap(([kind, one, many]) => {
+    const list = datasets.filter((d) => d.kind === kind);
+    if (list.length === 0) return [];
+    const each = list.map(
+      (d) =>
+        `${cell(d.dataset)}, ${plural(d.rowsAnalyzed, 'row')}` +
+        (d.coverage
+          ? ` from ${d.coverage.first.slice(0, 10)} to ${d.coverage.last.slice(0, 10)}`
+          : ''),
+    );
+    return [`${list.length === 1 ? `1 ${one}` : `${list.length} ${many}`} (${each.join('; ')})`];
+  });
+  return parts.length ? parts.join(', ') : 'no dataset could be analysed';
+}
+
 function executiveSummary(m: ReportModel): string {
-  return ['## Executive summary', '', ...m.summary.map((s) => `- ${s}`)].join('\n');
+  return [
+    '## Executive summary',
+    '',
+    `- ${cell(coverageLine(m.datasets))}`,
+    ...headlineLines(m).map((s) => `- ${s}`),
+  ].join('\n');
 }
 
 function anomalies(findings: OutlierFinding[]): string | undefined {
@@ -339,6 +440,19 @@ function quarantineSection(d: DatasetSection): string {
   ].join('\n');
 }
 
+/** Links to the report's tables as CSV, which the run writes beside it (`tables/`). */
+function tablesSection(m: ReportModel): string | undefined {
+  const tables = reportTables(m);
+  if (tables.length === 0) return undefined;
+  return [
+    '## Tables as CSV',
+    '',
+    'Every table of this report with its raw numbers, for a spreadsheet (cells that a spreadsheet would run as a formula are prefixed with a quote):',
+    '',
+    ...tables.map((t) => `- [${cell(t.title)}](${tableKey(t.name)})`),
+  ].join('\n');
+}
+
 function notComputed(m: ReportModel): string | undefined {
   if (m.notComputed.length === 0) return undefined;
   return [
@@ -351,10 +465,21 @@ function notComputed(m: ReportModel): string | undefined {
   ].join('\n');
 }
 
-function methodology(m: ReportModel): string {
+function methodology(
+  m: ReportModel,
+  omitted: { title: string; analyses: string[]; missing: string }[],
+): string {
+  const left = omitted.map((s) => {
+    const reasons = m.notComputed
+      .filter((n) => s.analyses.some((a) => n.analysisId === a || n.analysisId.startsWith(`${a}-`)))
+      .map((n) => `${n.dataset === RUN ? 'every dataset' : cell(n.dataset)}: ${cell(n.reason)}`);
+    return `- ${s.title}: ${reasons.length ? reasons.join('; ') : s.missing}.`;
+  });
   return [
     '## Methodology',
     '',
+    ...(left.length ? ['Sections this data does not support, left out:', '', ...left, ''] : []),
+    ...narrativeMethodology(),
     '- Every number in this report was computed by this run from the curated data; rows that failed validation are counted under Data analyzed and excluded from every analysis.',
     '- A row whose id appears in several files counts once (entities, one row per customer or product, as in their latest snapshot), so rows analysed can be fewer than rows curated.',
     '- Anomalies: for each measure, Q1, the median, Q3 and the median absolute deviation (MAD) are computed over all rows (exact quantiles on the local engine, approximate on Athena); a value below Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is listed, most extreme first, at most ten per measure, with its robust z-score (value − median) / (1.4826 × MAD), not computed when the MAD is 0 (more than half the values equal). Measures whose IQR is 0 are not tested. The measures of a time series with one value per date are left to Time-series anomalies, which judge each date against its seasonal baseline: this rule, which knows no season, would flag every seasonal peak.',

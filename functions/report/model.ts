@@ -11,6 +11,7 @@ import type {
   SeriesAnomalyFinding,
   TrendFinding,
 } from './findings.ts';
+import type { Narrative, Recommendation } from './narrative/types.ts';
 
 /** One quarantined row as the report shows it: reasons quoting a pii value quote it masked. */
 export interface QuarantineSample {
@@ -73,7 +74,12 @@ export interface ReportModel {
     startedAt: string;
     generatedAt: string;
   };
+  /** The executive summary as plain text: what was analysed, then the headline narratives. */
   summary: string[];
+  /** Every narrative of the run, best first (`narrative/rank.ts`). */
+  narratives: Narrative[];
+  /** The actions the narratives call for, one per action, first to act on first. */
+  recommendations: Recommendation[];
   datasets: DatasetSection[];
   skippedDatasets: SkippedDataset[];
   findings: Finding[];

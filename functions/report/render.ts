@@ -2,11 +2,14 @@ import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { ReportModel } from './model.ts';
 import { reportCharts } from './report-charts.ts';
+import { reportTables, tableCsv, tableKey } from './csv-tables.ts';
 
 export interface RenderedReport {
   markdown: string;
   html: string;
   json: string;
+  /** The tables as CSV, keyed by their path relative to the report (`tables/kpis.csv`). */
+  tables: { key: string; csv: string }[];
 }
 
 /**
@@ -21,5 +24,6 @@ export function renderReport(model: ReportModel): RenderedReport {
       charts: reportCharts(model),
     }),
     json: JSON.stringify(model, null, 2) + '\n',
+    tables: reportTables(model).map((t) => ({ key: tableKey(t.name), csv: tableCsv(t) })),
   };
 }

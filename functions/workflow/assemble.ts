@@ -3,20 +3,19 @@ import { NotFoundError } from '#platform/errors.ts';
 import type { AnalysisOutput, Finding } from '#report/findings.ts';
 import { renderReport } from '#report/render.ts';
 import {
-  outlierFindings,
-  seriesAnomalyFindings,
-  trendFindings,
   type DatasetSection,
   type NotComputed,
   type QuarantineSample,
   type ReportModel,
 } from '#report/model.ts';
-import { scrubText } from '#report/mask.ts';
 import { redactModel } from '#report/redact.ts';
-import { executiveSummary } from '#report/summary.ts';
+import { coverageLine, executiveSummary } from '#report/summary.ts';
+import { firstActionOn, headlines } from '#report/narrative/markdown.ts';
+import { narrate } from '#report/narrative/rank.ts';
+import { scrubNarration } from '#report/narrative/scrub.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
 import type { DatasetPlan, InputSummary, RunPlan } from './plan.ts';
-import { describeFailure } from './notify.ts';
+import { describeFailure, type Highlight } from './notify.ts';
 import { runKeys } from './run-keys.ts';
 
 /** How many quarantined rows per dataset the report lists (all are in quarantine/). */
@@ -34,11 +33,14 @@ export interface AssembleInput {
   results: AnalysisResult[];
 }
 
-/** Collects the findings of a run and writes `report.json` and `report.md`. */
+/**
+ * Collects the findings of a run, tells them as ranked narratives, and writes the report:
+ * `report.json`, `report.md`, `report.html` and its tables as CSV. Returns what the email says.
+ */
 export async function assembleReport(
   deps: { store: BlobStore; clock: Clock },
   input: AssembleInput,
-): Promise<{ reportKey: string; summary: string }> {
+): Promise<{ reportKey: string; coverage: string; highlights: Highlight[] }> {
   const keys = runKeys(input.runId);
   const [plan, aggregates] = await Promise.all([
     readJson<RunPlan>(deps.store, input.planKey),
@@ -77,6 +79,8 @@ export async function assembleReport(
       generatedAt: deps.clock.now().toISOString(),
     },
     summary: [],
+    narratives: [],
+    recommendations: [],
     datasets,
     skippedDatasets: plan.skipped.map((s) => {
       const fileWarnings = s.inputs.flatMap((i) => {
@@ -100,21 +104,33 @@ export async function assembleReport(
     built,
     plan.datasets.map((d) => d.contract),
   );
+  const told = scrubNarration(narrate(masked));
   const model: ReportModel = {
     ...masked,
-    summary: executiveSummary(
-      masked.datasets,
-      outlierFindings(masked),
-      trendFindings(masked),
-      seriesAnomalyFindings(masked),
-    ).map(scrubText),
+    ...told,
+    summary: executiveSummary({ datasets: masked.datasets, narratives: told.narratives }),
   };
 
   const rendered = renderReport(model);
+  // The tables first, so that no link of the report points at a file not yet written.
+  for (const t of rendered.tables)
+    await deps.store.put(`${keys.reportDir}/${t.key}`, t.csv, 'text/csv; charset=utf-8');
   await deps.store.put(keys.reportJson, rendered.json, 'application/json');
   await deps.store.put(keys.reportMarkdown, rendered.markdown, 'text/markdown; charset=utf-8');
   await deps.store.put(keys.reportHtml, rendered.html, 'text/html; charset=utf-8');
-  return { reportKey: keys.reportMarkdown, summary: model.summary[0] ?? '' };
+  return {
+    reportKey: keys.reportHtml,
+    coverage: coverageLine(model.datasets),
+    highlights: headlines(model.narratives).map((n) => {
+      const action = firstActionOn(model.recommendations, n);
+      return {
+        priority: n.priority,
+        title: n.title,
+        summary: n.summary,
+        ...(action ? { action: action.title } : {}),
+      };
+    }),
+  };
 }
 
 async function datasetSection(
@@ -146,7 +162,9 @@ async function datasetSection(
     kind: d.contract.kind,
     contractVersion: d.contract.version,
     ...(d.contract.timeColumn ? { timeColumn: d.contract.timeColumn } : {}),
-    ...(stats?.coverage ? { coverage: stats.coverage } : {}),
+    ...(stats?.coverage
+      ? { coverage: { first: stats.coverage.first, last: stats.coverage.last } }
+      : {}),
     files: d.inputs.map((i) => {
       const warnings = warningsOf(i);
       return {

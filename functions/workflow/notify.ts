@@ -8,14 +8,22 @@ export interface NotifyDeps {
   linkTo: (key: string) => Promise<string>;
 }
 
+/** A headline narrative as the email tells it: what, how important, and what to do. */
+export interface Highlight {
+  priority: string;
+  title: string;
+  summary: string;
+  action?: string;
+}
+
 export type NotifyInput =
-  | { runId: string; reportKey: string; summary: string }
+  | { runId: string; reportKey: string; coverage: string; highlights: Highlight[] }
   | { runId: string; failure: { Error?: string; Cause?: string } };
 
 /**
- * Emails the link to a finished report, or says that the run failed and why. The summary
- * comes from the masked report; an engine's error message may quote a value, so both go
- * through the same scrub as the report's free text.
+ * Emails the link to a finished report with its headline narratives, or says that the run
+ * failed and why. The narratives come from the masked report; an engine's error message may
+ * quote a value, so both go through the same scrub as the report's free text.
  */
 export async function notify(deps: NotifyDeps, input: NotifyInput) {
   if ('failure' in input) {
@@ -31,12 +39,46 @@ export async function notify(deps: NotifyDeps, input: NotifyInput) {
     return { runId: input.runId, messageId };
   }
   const link = await deps.linkTo(input.reportKey);
-  const summary = scrubText(input.summary);
+  const highlights = input.highlights.map((h) => ({
+    priority: scrubText(h.priority),
+    title: scrubText(h.title),
+    summary: scrubText(h.summary),
+    ...(h.action ? { action: scrubText(h.action) } : {}),
+  }));
+  const coverage = scrubText(input.coverage);
   const messageId = await deps.mailer.send({
     to: deps.recipients,
-    subject: `Insights report ${input.runId} is ready`,
-    text: [`Your insights report is ready:`, '', link, '', summary].join('\n'),
-    html: `<p>Your insights report is ready: <a href="${escapeHtml(link)}">open the report</a>.</p><p>${escapeHtml(summary)}</p>`,
+    subject: `Insights report ${input.runId}${highlights[0] ? `: ${highlights[0].title}` : ' is ready'}`,
+    text: [
+      'Your insights report is ready:',
+      link,
+      '',
+      ...(highlights.length ? ['What matters most:', ''] : []),
+      ...highlights.flatMap((h, i) => [
+        `${i + 1}. ${h.title} (${h.priority} priority)`,
+        `   ${h.summary}`,
+        ...(h.action ? [`   What to do: ${h.action}`] : []),
+        '',
+      ]),
+      coverage,
+    ].join('\n'),
+    html: [
+      `<p>Your insights report is ready: <a href="${escapeHtml(link)}">open the report</a>.</p>`,
+      ...(highlights.length
+        ? [
+            '<p>What matters most:</p>',
+            '<ol>',
+            ...highlights.map(
+              (h) =>
+                `<li><strong>${escapeHtml(h.title)}</strong> (${escapeHtml(h.priority)} priority)<br>${escapeHtml(h.summary)}` +
+                (h.action ? `<br>What to do: ${escapeHtml(h.action)}` : '') +
+                '</li>',
+            ),
+            '</ol>',
+          ]
+        : []),
+      `<p>${escapeHtml(coverage)}</p>`,
+    ].join('\n'),
   });
   return { runId: input.runId, reportKey: input.reportKey, messageId };
 }

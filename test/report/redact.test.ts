@@ -96,6 +96,8 @@ const model: ReportModel = {
   schemaVersion: 1,
   run: { runId: 'r', trigger: 'test', startedAt: 's', generatedAt: 'g' },
   summary: [],
+  narratives: [],
+  recommendations: [],
   datasets: [section],
   skippedDatasets: [
     {

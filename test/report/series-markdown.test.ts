@@ -3,7 +3,7 @@ import type { ForecastFinding, SeriesAnomalyFinding } from '#report/findings.ts'
 import { renderMarkdown } from '#report/markdown.ts';
 import type { ReportModel } from '#report/model.ts';
 import { redactModel } from '#report/redact.ts';
-import { executiveSummary } from '#report/summary.ts';
+import { anomalyNarratives } from '#report/narrative/series-narratives.ts';
 
 /** The Forecasts and Time-series anomalies sections, rendered from findings made by hand. */
 
@@ -122,6 +122,8 @@ const model = (findings: ReportModel['findings']): ReportModel => ({
   schemaVersion: 1,
   run: { runId: 'r1', trigger: 'test', startedAt: 's', generatedAt: 'g' },
   summary: [],
+  narratives: [],
+  recommendations: [],
   datasets: [],
   skippedDatasets: [],
   findings,
@@ -208,9 +210,13 @@ describe('the Time-series anomalies section', () => {
     expect(part).toContain('- shop (revenue, units): 2 missing daily value(s) filled.');
   });
 
-  it('puts the largest incident in the executive summary', () => {
-    expect(executiveSummary([], [], [], anomalies)).toContain(
-      'Largest time-series anomaly: shop revenue on 2024-05-04 was 9,800, above the 1,511 expected (usual range 0 to 2,950; robust score 22.41) (incident 2024-05-04 to 2024-05-06, 2 flags).',
+  it('tells the largest incident as a narrative, with the series flagged the same day', () => {
+    const [told] = anomalyNarratives(model(anomalies));
+    expect(told!.summary).toBe(
+      'In shop, revenue on 2024-05-04 was 9,800, 549% above the expected 1,511 (usual range 0 to 2,950).',
+    );
+    expect(told!.recommendations[0]!.title).toBe(
+      'Find the cause of the 2024-05-04 spike in revenue and watch for the next one',
     );
   });
 });

@@ -46,7 +46,7 @@ describe('the report workflow on the local runtime', () => {
       onProgress: (m) => steps.push(m),
     });
 
-    expect(result.reportKey).toBe('reports/test-run/report.md');
+    expect(result.reportKey).toBe('reports/test-run/report.html');
     expect(steps.filter((s) => s.endsWith('...'))).toEqual([
       'Plan ...',
       'Aggregate ...',
@@ -54,7 +54,7 @@ describe('the report workflow on the local runtime', () => {
       'Assemble ...',
       'Notify ...',
     ]);
-    const md = await readFile(join(root, result.reportKey), 'utf8');
+    const md = await readFile(join(root, 'reports/test-run/report.md'), 'utf8');
     expect(md).toContain('## Anomalies');
     expect(md).toContain('| order_id | order_date | Value |');
     expect(md).toMatch(new RegExp(`\\| ${hugeOrderId} \\| 2024-01-18 \\| 5,000 \\|`));
@@ -80,8 +80,9 @@ describe('the report workflow on the local runtime', () => {
 
     const [eml] = await readdir(join(root, 'outbox'));
     const mail = await readFile(join(root, 'outbox', eml!), 'utf8');
-    expect(mail).toContain('Subject: Insights report test-run is ready');
-    expect(mail).toContain(`file://${join(root, 'reports/test-run/report.md')}`);
+    expect(mail).toMatch(/Subject: Insights report test-run: \S/);
+    expect(mail).toContain('What matters most:');
+    expect(mail).toContain(`file://${join(root, 'reports/test-run/report.html')}`);
   });
 
   it('runs when started with no input, as a manual start from the console would', async () => {
@@ -100,8 +101,8 @@ describe('the report workflow on the local runtime', () => {
     const quiet = consoleProgress(process.stderr, true);
     const first = await runWorkflow(runtime, undefined, 'cli', quiet);
     const second = await runWorkflow(runtime, undefined, 'cli', quiet);
-    expect(first).toBe(join(root, 'reports/20240305T100000Z-cli/report.md'));
-    expect(second).toBe(join(root, 'reports/20240305T100000Z-cli-2/report.md'));
+    expect(first).toBe(join(root, 'reports/20240305T100000Z-cli/report.html'));
+    expect(second).toBe(join(root, 'reports/20240305T100000Z-cli-2/report.html'));
     await expect(runWorkflow(runtime, '20240305T100000Z-cli', 'cli', quiet)).rejects.toThrow(
       /was used before/,
     );
@@ -124,7 +125,7 @@ describe('the report workflow on the local runtime', () => {
     const json = JSON.parse(
       await readFile(join(root, 'reports/partial-run/report.json'), 'utf8'),
     ) as ReportModel;
-    expect(result.reportKey).toBe('reports/partial-run/report.md');
+    expect(result.reportKey).toBe('reports/partial-run/report.html');
     expect(json.notComputed).toEqual([
       {
         analysisId: 'monthly-trends-orders',
@@ -134,7 +135,9 @@ describe('the report workflow on the local runtime', () => {
       { analysisId: 'kpis-orders', dataset: 'orders', reason: 'the analysis failed (engine down)' },
       ...UNSUPPORTED,
     ]);
-    expect(await readFile(join(root, result.reportKey), 'utf8')).toContain('## Not computed');
+    expect(await readFile(join(root, 'reports/partial-run/report.md'), 'utf8')).toContain(
+      '## Not computed',
+    );
   });
 
   it('emails the failure and fails the run when a step cannot complete', async () => {

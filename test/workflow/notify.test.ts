@@ -30,15 +30,59 @@ describe('the email', () => {
     expect(sent[0]!.text).not.toMatch(/ann\.lee|4477/);
   });
 
-  it('masks the summary in the text and the html', async () => {
+  it('masks the highlights in the text and the html', async () => {
     const { sent, deps } = outbox();
     await notify(deps, {
       runId: 'r2',
-      reportKey: 'reports/r2/report.md',
-      summary: 'Row of bo@x.example.',
+      reportKey: 'reports/r2/report.html',
+      coverage: 'Analysed 1 dataset.',
+      highlights: [
+        {
+          priority: 'High',
+          title: 'One row',
+          summary: 'Row of bo@x.example.',
+          action: 'Call bo@x.example',
+        },
+      ],
     });
     expect(sent[0]!.text).toContain('Row of b•••@x•••.example.');
+    expect(sent[0]!.text).toContain('What to do: Call b•••@x•••.example');
     expect(sent[0]!.html).toContain('Row of b•••@x•••.example.');
     expect(JSON.stringify(sent)).not.toContain('bo@');
+  });
+
+  it('tells the top narratives in order, as text and as escaped html, with the link', async () => {
+    const { sent, deps } = outbox();
+    await notify(deps, {
+      runId: 'r3',
+      reportKey: 'reports/r3/report.html',
+      coverage: 'Analysed 2 datasets.',
+      highlights: [
+        { priority: 'High', title: 'Revenue <fell>', summary: 'It fell 41%.', action: 'Look' },
+        { priority: 'Medium', title: 'Second', summary: 'Two.' },
+      ],
+    });
+    const mail = sent[0]!;
+    expect(mail.subject).toBe('Insights report r3: Revenue <fell>');
+    expect(mail.text).toBe(
+      [
+        'Your insights report is ready:',
+        'https://reports.example/reports/r3/report.html',
+        '',
+        'What matters most:',
+        '',
+        '1. Revenue <fell> (High priority)',
+        '   It fell 41%.',
+        '   What to do: Look',
+        '',
+        '2. Second (Medium priority)',
+        '   Two.',
+        '',
+        'Analysed 2 datasets.',
+      ].join('\n'),
+    );
+    expect(mail.html).toContain('<a href="https://reports.example/reports/r3/report.html">');
+    expect(mail.html).toContain('<li><strong>Revenue &#60;fell&#62;</strong> (High priority)');
+    expect(mail.html).not.toContain('<fell>');
   });
 });

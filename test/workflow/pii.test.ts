@@ -149,7 +149,7 @@ describe('pii in the report', () => {
     const outliers = model.findings.find((f): f is OutlierFinding => f.kind === 'outliers');
     expect(outliers?.examples[0]).toMatchObject({ id: 'z•••@e•••.org', value: 9000 });
     expect(md).toMatch(/\| z•••@e•••\.org \| 2024-01-08 \| 9,000 \|/);
-    expect(model.summary.join('\n')).toContain('(z•••@e•••.org)');
+    expect(model.summary.join('\n')).toContain('(z•••@e•••.org, 2024-01-08)');
     // The quarantined row's reasons quote its values masked.
     expect(md).toContain('| email | duplicate value (an earlier row has it): "d•••@e•••.net" |');
     expect(md).toContain('| phone | does not match the pattern ^0: "+•• •• •••• ••58" |');

@@ -1,0 +1,76 @@
+import type { ReportModel } from '../model.ts';
+import { opt, reportTable, type ReportTable } from './table.ts';
+
+/** The narratives with their scores, and the recommendations with what they rest on. */
+export function narrativeTables(m: ReportModel): ReportTable[] {
+  return [
+    reportTable(
+      'narratives',
+      'Narratives, ranked, with the parts of their scores',
+      [
+        'rank',
+        'priority',
+        'id',
+        'theme',
+        'title',
+        'summary',
+        'confidence',
+        'at stake',
+        'at stake unit',
+        'at stake is',
+        'as of',
+        'score',
+        'impact',
+        'strength',
+        'recency',
+        'findings',
+      ],
+      m.narratives.map((n) => [
+        n.rank,
+        n.priority,
+        n.id,
+        n.theme,
+        n.title,
+        n.summary,
+        n.confidence,
+        opt(n.atStake?.amount),
+        opt(n.atStake?.unit),
+        opt(n.atStake?.label),
+        n.asOf,
+        n.score.total,
+        n.score.impact,
+        n.score.strength,
+        n.score.recency,
+        n.findingIds.join(' '),
+      ]),
+    ),
+    reportTable(
+      'recommendations',
+      'Recommendations, first to act on first, with the narratives they rest on',
+      [
+        'rank',
+        'title',
+        'action',
+        'rationale',
+        'area',
+        'impact',
+        'urgency',
+        'timeframe',
+        'narratives',
+        'findings',
+      ],
+      m.recommendations.map((r) => [
+        r.rank,
+        r.title,
+        r.action,
+        r.rationale,
+        r.area,
+        r.impact,
+        r.urgency,
+        r.timeframe,
+        r.narrativeIds.join(' '),
+        r.findingIds.join(' '),
+      ]),
+    ),
+  ];
+}
