@@ -16,6 +16,7 @@ import type {
 } from '#report/findings.ts';
 import { formatNumber } from '#report/format.ts';
 import type { ReportModel } from '#report/model.ts';
+import { headlines } from '#report/narrative/markdown.ts';
 import { runDemoPipeline } from '../helpers/demo-run.ts';
 
 /** The demo through ingest and the real workflow JSON, checked against what the generator planted. */
@@ -30,7 +31,7 @@ describe('demo end to end on the local runtime', () => {
 
   beforeAll(async () => {
     const run = await runDemoPipeline('e2e');
-    expect(run.result.reportKey).toBe('reports/e2e/report.md');
+    expect(run.result.reportKey).toBe('reports/e2e/report.html');
     ({ dir, report, markdown } = run);
     truth = run.demo.groundTruth;
   });
@@ -151,9 +152,19 @@ describe('demo end to end on the local runtime', () => {
       `${tests.toLocaleString('en-US')} tests over ${seriesAnomalies().length} series`,
     );
     expect(markdown).toContain(`in ${incidents.toLocaleString('en-US')} incident`);
-    expect(report.summary.join('\n')).toMatch(
-      /Largest time-series anomaly: \w+ .* on \d{4}-\d{2}-\d{2}/,
-    );
+    // Each dataset's narrative leads with its incident furthest from expected.
+    for (const dataset of ['daily_sales_metrics', 'sales_transactions']) {
+      const [top] = seriesAnomalies()
+        .filter((f) => f.dataset === dataset)
+        .flatMap((f) => f.incidents.map((i) => ({ f, i })))
+        .sort((a, b) => Math.abs(b.i.peak.score) - Math.abs(a.i.peak.score));
+      const told = report.narratives.find((n) => n.id === `anomalies:${dataset}`)!;
+      expect(told.summary).toMatch(
+        new RegExp(
+          `^In ${dataset}, ${top!.f.series.replace(/[()]/g, '\\$&')} on ${top!.i.peak.date} was `,
+        ),
+      );
+    }
   });
 
   it('forecasts only time series: the measures of the daily metrics and the daily totals of the transactions', () => {
@@ -385,6 +396,12 @@ describe('demo end to end on the local runtime', () => {
   it('has the computed sections and no placeholder', () => {
     for (const heading of [
       '## Executive summary',
+      '## Key narratives',
+      '### High priority',
+      '## Priority actions',
+      '## Recommendations',
+      '## Implementation plan',
+      '## Tables as CSV',
       '## Key performance indicators',
       '## Customers: segments and lifetime value',
       '## Predictive relationships',
@@ -405,8 +422,139 @@ describe('demo end to end on the local runtime', () => {
   it('emails a link to the report', async () => {
     const [eml] = await readdir(join(dir, 'outbox'));
     const mail = await readFile(join(dir, 'outbox', eml!), 'utf8');
-    expect(mail).toContain(`file://${join(dir, 'lake/reports/e2e/report.md')}`);
+    expect(mail).toContain(`file://${join(dir, 'lake/reports/e2e/report.html')}`);
   });
+
+  it('leads with three narratives of different kinds, each with its priority and what to do', () => {
+    const summary = section('## Executive summary');
+    const bullets = summary.split('\n').filter((l) => l.startsWith('- '));
+    expect(bullets).toHaveLength(4);
+    const heads = headlines(report.narratives);
+    expect(new Set(heads.map((n) => n.theme)).size).toBe(3);
+    heads.forEach((n, i) => {
+      expect(bullets[i + 1]).toContain(
+        `**${n.title}** (${n.priority} priority, narrative ${n.rank})`,
+      );
+      expect(bullets[i + 1]).toMatch(/What to do: .+ \(action \d+\)\.$/);
+    });
+    expect(report.summary).toHaveLength(4);
+  });
+
+  it('ranks the narratives by score, with priorities by the stated cuts, citing findings that exist', () => {
+    const ids = new Set(report.findings.map((f) => f.id));
+    report.narratives.forEach((n, i) => {
+      expect(n.rank).toBe(i + 1);
+      if (i > 0) expect(n.score.total).toBeLessThanOrEqual(report.narratives[i - 1]!.score.total);
+      expect(n.priority).toBe(
+        n.score.total >= 0.6 ? 'High' : n.score.total >= 0.4 ? 'Medium' : 'Low',
+      );
+      for (const id of n.findingIds) expect(ids.has(id), id).toBe(true);
+    });
+    const narratives = new Set(report.narratives.map((n) => n.id));
+    expect(narratives.size).toBe(report.narratives.length);
+    for (const r of report.recommendations)
+      for (const id of r.narrativeIds) expect(narratives.has(id), id).toBe(true);
+  });
+
+  it('tells the planted bulk orders as the rows that carry most of the revenue, and asks to check them first', () => {
+    const orders = truth.anomalies.filter(
+      (a) => a.dataset === 'sales_transactions' && a.column === 'net_amount',
+    );
+    const told = report.narratives.find((n) => n.id === 'unusual-rows:sales_transactions')!;
+    const kpi = report.findings.find((f): f is KpiFinding => f.kind === 'kpis')!;
+    const share = orders.reduce((s, a) => s + a.value, 0) / kpi.revenue!;
+    expect(told.title).toBe(
+      `${orders.length} unusual sales_transactions rows carry ${Math.round(share * 100)}% of revenue`,
+    );
+    expect(told.priority).toBe('High');
+    const action = report.recommendations.find((r) => r.narrativeIds.includes(told.id))!;
+    expect(action.area).toBe('Data quality');
+    expect(action.rank).toBeLessThanOrEqual(3);
+  });
+
+  it('tells the planted lead of marketing spend, and recommends an experiment, not a budget move', () => {
+    const told = report.narratives.find(
+      (n) => n.id === 'relationships:daily_sales_metrics:marketing_spend',
+    )!;
+    expect(told.title).toMatch(
+      /^daily_sales_metrics: marketing_spend helps predict customer_traffic/,
+    );
+    expect(told.confidence).toContain('predictive, not proof of cause');
+    const action = report.recommendations.find((r) => r.id === 'test-leading-indicators')!;
+    expect(action.title).toBe(
+      'Test whether marketing_spend moves customer_traffic before moving budget',
+    );
+    expect(action.narrativeIds).toContain(told.id);
+  });
+
+  it('lists each recommendation once, with an area, a time frame and a plan entry', () => {
+    const titles = report.recommendations.map((r) => r.title);
+    expect(new Set(titles).size).toBe(titles.length);
+    const plan = section('## Implementation plan');
+    for (const r of report.recommendations) {
+      expect(plan).toContain(`- Action ${r.rank}: ${r.title.replace(/[*`<>[\]]/g, '\\$&')} (`);
+    }
+    expect(plan).toContain('### Short-term actions (0-3 months)');
+    expect(plan).toContain('### Medium-term initiatives (3-6 months)');
+    expect(plan).toContain('### Long-term strategy (6+ months)');
+    for (const area of ['Marketing strategy', 'Product strategy', 'Customer experience'])
+      expect(section('## Recommendations')).toContain(`### ${area}`);
+  });
+
+  it('repeats no sentence in its narratives, actions, recommendations and plan', () => {
+    const text = [
+      '## Executive summary',
+      '## Key narratives',
+      '## Priority actions',
+      '## Recommendations',
+      '## Implementation plan',
+    ]
+      .map(section)
+      .join('\n');
+    const sentences = text
+      .split('\n')
+      .map((l) =>
+        l
+          .replace(/^\s*-\s*/, '')
+          .replace(/\*\*/g, '')
+          .trim(),
+      )
+      .filter((l) => l && !l.startsWith('#'))
+      .flatMap((l) => l.split(/(?<=[.!?])\s+(?=[A-Z0-9])/))
+      .filter((x) => x.length >= 25);
+    // Titles are names, cited wherever an action or a narrative points at another.
+    const names = new Set([
+      ...report.narratives.map((n) => n.title),
+      ...report.recommendations.map((r) => r.title),
+    ]);
+    const prose = sentences.filter((x) => !names.has(x) && !/^Impact \w+, urgency \w+, /.test(x));
+    const seen = new Set<string>();
+    const repeated = prose.filter((x) => (seen.has(x) ? true : (seen.add(x), false)));
+    expect(repeated).toEqual([]);
+  });
+
+  it('writes every table as CSV beside the report and links each one', async () => {
+    const tables = await readdir(join(dir, 'lake/reports/e2e/tables'));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'narratives.csv',
+        'recommendations.csv',
+        'kpis.csv',
+        'forecasts.csv',
+      ]),
+    );
+    for (const t of tables) expect(markdown).toContain(`](tables/${t})`);
+    const csv = await readFile(join(dir, 'lake/reports/e2e/tables/recommendations.csv'), 'utf8');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(report.recommendations.length + 1);
+  });
+
+  /** A section of report.md, from its heading to the next heading of the same level. */
+  function section(heading: string): string {
+    const start = markdown.indexOf(`${heading}\n`);
+    expect(start, heading).toBeGreaterThanOrEqual(0);
+    const next = markdown.indexOf('\n## ', start + heading.length);
+    return markdown.slice(start, next < 0 ? undefined : next);
+  }
 });
 
 describe('insights demo (the CLI behind npm start)', () => {
@@ -428,7 +576,7 @@ describe('insights demo (the CLI behind npm start)', () => {
       { cwd: join(import.meta.dirname, '../..') },
     );
     const path = stdout.trim();
-    expect(path).toMatch(new RegExp(`^${out}/lake/reports/[0-9TZ]+-demo/report\\.md$`));
-    expect(await readFile(path, 'utf8')).toContain('## Anomalies');
+    expect(path).toMatch(new RegExp(`^${out}/lake/reports/[0-9TZ]+-demo/report\\.html$`));
+    expect(await readFile(path, 'utf8')).toContain('<h2>Anomalies</h2>');
   });
 });

@@ -115,7 +115,7 @@ export function mixShiftNarratives(model: ReportModel): NarrativeDraft[] {
           details: [
             `${subject.name} ${subject.delta < 0 ? 'lost' : 'gained'} ${formatNumber(Math.abs(subject.delta))}, ${formatShare(Math.abs(subject.delta) / total)} of the last twelve months' revenue.`,
           ],
-          confidence: `Totals of every transaction in both windows; no test, as nothing was sampled.`,
+          confidence: `Totals of every transaction over the ${formatNumber(moves.length)} values of ${d.column} (${formatNumber(total)} of revenue in the last twelve months); no test, as nothing was sampled.`,
           atStake: {
             amount: Math.abs(subject.delta),
             unit: 'money',

@@ -139,7 +139,7 @@ function segment(c: CustomerFinding, s: CustomerSegment, churn: number): Narrati
             `Most of them buy mainly through ${s.top[0]!.column} ${buys.value} (${formatShare(buys.share)}).`,
           ]
         : [],
-      confidence: `One of ${formatNumber(c.segmentChoice.k)} segments chosen by silhouette (${formatNumber(silhouette)}; 1 would be perfectly separated).`,
+      confidence: `${s.name} is one of ${formatNumber(c.segmentChoice.k)} segments chosen by silhouette (${formatNumber(silhouette)}; 1 would be perfectly separated).`,
       atStake: { amount: s.value, unit: 'money', label: `value of the ${s.name} segment` },
       asOf: c.last,
       impactShare: (s.shareOfValue ?? s.shareOfCustomers) * (LEAVING.has(kind) ? 1 : churn),

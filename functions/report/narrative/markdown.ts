@@ -72,16 +72,18 @@ export function keyNarrativesSection(m: ReportModel): string | undefined {
   return parts.join('\n');
 }
 
+/** The first actions, each with the narrative that calls for it most; details under Recommendations. */
 export function priorityActionsSection(m: ReportModel): string | undefined {
   const top = m.recommendations.slice(0, HEADLINES);
   if (top.length === 0) return undefined;
+  const byId = new Map(m.narratives.map((n) => [n.id, n]));
   return [
     '## Priority actions',
     '',
-    ...top.map(
-      (r) =>
-        `${r.rank}. **${cell(r.title)}** (${r.area}; impact ${r.impact}, urgency ${r.urgency}, ${r.timeframe}). ${cell(r.action)}`,
-    ),
+    ...top.map((r) => {
+      const why = byId.get(r.narrativeIds[0]!)!;
+      return `- **${r.rank}. ${cell(r.title)}** (${r.area}; impact ${r.impact}, urgency ${r.urgency}, ${r.timeframe}), for narrative ${why.rank}: ${cell(lowerFirst(why.title))}.`;
+    }),
   ].join('\n');
 }
 
