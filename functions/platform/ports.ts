@@ -45,6 +45,11 @@ export type Row = Record<string, Scalar>;
 export interface QueryEngine {
   readonly dialect: 'duckdb' | 'trino';
   query(sql: string): Promise<Row[]>;
+  /**
+   * Bytes the engine has scanned since it was made, where it reports them (Athena bills by
+   * them); the local DuckDB does not.
+   */
+  bytesScanned?(): number;
 }
 
 /** Keeps contracts and makes each dataset queryable under its own name. */

@@ -1,4 +1,5 @@
 import type { BacktestMetrics, ForecastRow } from '#analysis/forecast/evaluate.ts';
+import type { StepUsage } from '#platform/metered-engine.ts';
 
 /**
  * The findings model: what every analysis emits and what the report is made of. Numbers
@@ -486,4 +487,6 @@ export interface AnalysisOutput {
   notComputed?: string;
   /** Parts the data did not support while the rest was computed (a series too short), each with why. */
   notComputedParts?: string[];
+  /** What the analysis used: wall time, queries, bytes scanned where measured. */
+  usage?: StepUsage;
 }

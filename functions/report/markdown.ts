@@ -28,6 +28,7 @@ import {
 } from './model.ts';
 import { forecastsSection, seriesAnomaliesSection, seriesMethodology } from './series-markdown.ts';
 import { coverageLine, robustDistance } from './summary.ts';
+import { runRecordSection } from './run-markdown.ts';
 import { reportTables, tableKey } from './csv-tables.ts';
 import {
   headlineLines,
@@ -373,6 +374,8 @@ function dataAnalyzed(m: ReportModel): string {
     ...(quarantine.length
       ? ['', '### Quarantined rows', '', ...quarantine.flatMap((q) => [q, ''])]
       : []),
+    '',
+    runRecordSection(m),
     '',
     '### Columns',
     '',

@@ -12,6 +12,7 @@ import type {
   TrendFinding,
 } from './findings.ts';
 import type { Narrative, Recommendation } from './narrative/types.ts';
+import type { CostEstimate, StepRecord } from './cost.ts';
 
 /** One quarantined row as the report shows it: reasons quoting a pii value quote it masked. */
 export interface QuarantineSample {
@@ -73,6 +74,10 @@ export interface ReportModel {
     trigger: string;
     startedAt: string;
     generatedAt: string;
+    /** Each measured step of the run: wall time, queries, bytes scanned where measured. */
+    steps: StepRecord[];
+    /** What the run costs on AWS, or would, with the unit prices and how each quantity was found. */
+    cost: CostEstimate;
   };
   /** The executive summary as plain text: what was analysed, then the headline narratives. */
   summary: string[];

@@ -1,4 +1,5 @@
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
+import { meteredEngine, type StepUsage } from '#platform/metered-engine.ts';
 import { discoverJoins, type JoinKey } from '#query/joins.ts';
 import { discoverSeries, seriesSpecs, type SeriesDiscovery } from '#analysis/series-discovery.ts';
 import {
@@ -27,6 +28,8 @@ export interface RunAggregates {
   datasets: Record<string, DatasetAggregates>;
   /** Which columns of events name which entities (checked by value overlap). */
   joins: JoinKey[];
+  /** What the aggregate step used, for the run's record and its cost estimate. */
+  usage: StepUsage;
 }
 
 /**
@@ -39,18 +42,20 @@ export async function aggregateRun(
   deps: { store: BlobStore; engine: QueryEngine },
   input: { runId: string; planKey: string },
 ): Promise<{ aggregatesKey: string }> {
+  const metered = meteredEngine(deps.engine);
+  const engine = metered.engine;
   const plan = await readJson<RunPlan>(deps.store, input.planKey);
   const datasets: Record<string, DatasetAggregates> = {};
   for (const d of plan.datasets) {
-    const profile = await profileDataset(deps.engine, d.contract);
-    const quartiles = await measureQuartiles(deps.engine, d.contract, d.measures);
+    const profile = await profileDataset(engine, d.contract);
+    const quartiles = await measureQuartiles(engine, d.contract, d.measures);
     const coverage = d.contract.timeColumn
-      ? await timeCoverage(deps.engine, d.contract, d.contract.timeColumn)
+      ? await timeCoverage(engine, d.contract, d.contract.timeColumn)
       : undefined;
     const specs = seriesSpecs(d.contract, d.measures);
     let seriesKey: string | undefined;
     if (specs.length > 0 && coverage && d.contract.timeColumn) {
-      const days = await dailyTotals(deps.engine, d.contract, d.contract.timeColumn, d.measures);
+      const days = await dailyTotals(engine, d.contract, d.contract.timeColumn, d.measures);
       const discovery: SeriesDiscovery = discoverSeries(d.contract, specs, days);
       seriesKey = runKeys(input.runId).series(d.dataset);
       await deps.store.put(seriesKey, JSON.stringify(discovery), 'application/json');
@@ -63,11 +68,16 @@ export async function aggregateRun(
     };
   }
   const joins = await discoverJoins(
-    deps.engine,
+    engine,
     plan.datasets.map((d) => d.contract),
   );
   const aggregatesKey = runKeys(input.runId).aggregates;
-  const aggregates: RunAggregates = { runId: input.runId, datasets, joins };
+  const aggregates: RunAggregates = {
+    runId: input.runId,
+    datasets,
+    joins,
+    usage: metered.usage(),
+  };
   await deps.store.put(aggregatesKey, JSON.stringify(aggregates, null, 2), 'application/json');
   return { aggregatesKey };
 }

@@ -8,6 +8,7 @@ import { forecastFindings, seriesAnomalyFindings } from '#analysis/series-analys
 import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
 import { monthlyTrends } from '#analysis/trends.ts';
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
+import { meteredEngine } from '#platform/metered-engine.ts';
 import { monthlyTotals } from '#query/aggregates.ts';
 import type { AnalysisOutput } from '#report/findings.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
@@ -29,9 +30,11 @@ export interface AnalyzeOutput {
 
 /** One item of the Map state: runs one analysis and stores its findings in the lake. */
 export async function runAnalysis(
-  deps: { store: BlobStore; engine: QueryEngine },
+  given: { store: BlobStore; engine: QueryEngine },
   input: AnalyzeInput,
 ): Promise<AnalyzeOutput> {
+  const metered = meteredEngine(given.engine);
+  const deps = { store: given.store, engine: metered.engine };
   const [plan, aggregates] = await Promise.all([
     readJson<RunPlan>(deps.store, input.planKey),
     readJson<RunAggregates>(deps.store, input.aggregatesKey),
@@ -45,7 +48,7 @@ export async function runAnalysis(
   };
   if (analysis.dataset === RUN) {
     await runAnalysisOfRun(deps, analysis, plan, aggregates, output);
-    return store(deps.store, input.runId, output);
+    return store(deps.store, input.runId, { ...output, usage: metered.usage() });
   }
   const dataset = plan.datasets.find((d) => d.dataset === analysis.dataset);
   const stats = aggregates.datasets[analysis.dataset];
@@ -131,7 +134,7 @@ export async function runAnalysis(
     default:
       throw new Error(`Unknown analysis kind ${JSON.stringify((analysis as AnalysisTask).kind)}`);
   }
-  return store(deps.store, input.runId, output);
+  return store(deps.store, input.runId, { ...output, usage: metered.usage() });
 }
 
 /** An analysis over every dataset of the run, whose corrections count every test it ran. */

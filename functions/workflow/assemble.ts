@@ -2,6 +2,7 @@ import type { BlobStore, Clock } from '#platform/ports.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import type { AnalysisOutput, Finding } from '#report/findings.ts';
 import { renderReport } from '#report/render.ts';
+import { estimateCost, type StepRecord } from '#report/cost.ts';
 import {
   type DatasetSection,
   type NotComputed,
@@ -41,6 +42,7 @@ export async function assembleReport(
   deps: { store: BlobStore; clock: Clock },
   input: AssembleInput,
 ): Promise<{ reportKey: string; coverage: string; highlights: Highlight[] }> {
+  const started = performance.now();
   const keys = runKeys(input.runId);
   const [plan, aggregates] = await Promise.all([
     readJson<RunPlan>(deps.store, input.planKey),
@@ -48,6 +50,7 @@ export async function assembleReport(
   ]);
   const findings: Finding[] = [];
   const notComputed: NotComputed[] = [];
+  const steps: StepRecord[] = aggregates.usage ? [{ step: 'aggregate', ...aggregates.usage }] : [];
   for (const result of input.results) {
     const task = plan.analyses.find((a) => a.id === result.analysisId);
     const dataset = task?.dataset ?? '';
@@ -61,6 +64,8 @@ export async function assembleReport(
     }
     const output = await readJson<AnalysisOutput>(deps.store, result.findingsKey);
     findings.push(...output.findings);
+    if (output.usage)
+      steps.push({ step: 'analyze', analysisId: result.analysisId, ...output.usage });
     if (output.notComputed)
       notComputed.push({ analysisId: result.analysisId, dataset, reason: output.notComputed });
     for (const reason of output.notComputedParts ?? [])
@@ -77,6 +82,8 @@ export async function assembleReport(
       trigger: plan.trigger,
       startedAt: plan.startedAt,
       generatedAt: deps.clock.now().toISOString(),
+      steps: [],
+      cost: estimateCost([]),
     },
     summary: [],
     narratives: [],
@@ -111,6 +118,14 @@ export async function assembleReport(
     summary: executiveSummary({ datasets: masked.datasets, narratives: told.narratives }),
   };
 
+  // Assemble's own time, up to its writes: the last step the report can record.
+  steps.push({
+    step: 'assemble',
+    ms: Math.round(performance.now() - started),
+    queries: 0,
+    bytesScanned: 0,
+  });
+  model.run = { ...model.run, steps, cost: estimateCost(steps) };
   const rendered = renderReport(model);
   // The tables first, so that no link of the report points at a file not yet written.
   for (const t of rendered.tables)

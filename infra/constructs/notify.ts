@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { mailDomain } from '../config.ts';
 import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
 import type { ReportLink } from './report-link.ts';
+import { STEP_MEMORY_MB } from '../../functions/workflow/step-memory.ts';
 
 export interface NotifyProps {
   /** Where the emailed links point (REPORT_LINK_URL) and the key notify signs them with. */
@@ -47,7 +48,7 @@ export class Notify extends Construct {
         REPORT_LINK_URL: props.reportLink.url.url,
         REPORT_LINK_SECRET_ARN: props.reportLink.secret.secretArn,
       },
-      memorySize: 256,
+      memorySize: STEP_MEMORY_MB.notify,
       timeout: props.timeout ?? Duration.seconds(30),
     });
     const role = this.function.role;

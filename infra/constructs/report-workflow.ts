@@ -16,6 +16,7 @@ import { WORKFLOW_DEFINITION_PATH } from '../paths.ts';
 import { logGroup } from './defaults.ts';
 import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
 import type { LakeStorage } from './lake.ts';
+import { STEP_MEMORY_MB } from '../../functions/workflow/step-memory.ts';
 
 export interface ReportWorkflowProps {
   readonly lake: LakeStorage;
@@ -50,6 +51,7 @@ export class ReportWorkflow extends Construct {
       handler: 'plan',
       description: 'Decides the datasets, aggregates and analyses of a run',
       settings,
+      memorySize: STEP_MEMORY_MB.plan,
       timeout: Duration.minutes(1),
     });
     // config/ holds the contracts people provide, which win over the inferred ones in catalog/.
@@ -60,14 +62,14 @@ export class ReportWorkflow extends Construct {
       handler: 'aggregate',
       description: 'Runs the shared SQL aggregates of a run in Athena',
       settings,
-      memorySize: 1024,
+      memorySize: STEP_MEMORY_MB.aggregate,
       timeout: Duration.minutes(10),
     });
     const analyze = new InsightsFunction(this, 'Analyze', {
       handler: 'analyze',
       description: 'Runs one analysis of a run',
       settings,
-      memorySize: 2048,
+      memorySize: STEP_MEMORY_MB.analyze,
       timeout: Duration.minutes(10),
     });
     for (const fn of [aggregate, analyze]) {
@@ -79,7 +81,7 @@ export class ReportWorkflow extends Construct {
       handler: 'assemble',
       description: 'Writes the report of a run (Markdown, HTML, JSON)',
       settings,
-      memorySize: 1024,
+      memorySize: STEP_MEMORY_MB.assemble,
       timeout: Duration.minutes(2),
     });
     // runs/: the plan (which carries the manifests' figures), aggregates and findings;

@@ -19,6 +19,7 @@ import {
   type ReportModel,
 } from '#report/model.ts';
 import { runDemoPipeline, type DemoRun } from '../helpers/demo-run.ts';
+import { reportModel } from '../helpers/report-model.ts';
 
 /** The report's tables as CSV: raw numbers, one table per kind of finding, formulas neutralised. */
 
@@ -136,21 +137,8 @@ const shop: DatasetSection = {
   columns: [],
 };
 
-const model = (
-  findings: ReportModel['findings'],
-  extra: Partial<ReportModel> = {},
-): ReportModel => ({
-  schemaVersion: 1,
-  run: { runId: 'r1', trigger: 'test', startedAt: 's', generatedAt: 'g' },
-  summary: [],
-  narratives: [],
-  recommendations: [],
-  datasets: [],
-  skippedDatasets: [],
-  findings,
-  notComputed: [],
-  ...extra,
-});
+const model = (findings: ReportModel['findings'], extra: Partial<ReportModel> = {}): ReportModel =>
+  reportModel({ findings, ...extra });
 
 const named = (tables: ReportTable[], name: string) => {
   const table = tables.find((t) => t.name === name);

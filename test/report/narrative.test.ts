@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SeriesAnomalyFinding } from '#report/findings.ts';
 import type { DatasetSection, ReportModel } from '#report/model.ts';
 import { narrate, priorityOf, scoreOf } from '#report/narrative/rank.ts';
+import { reportModel } from '../helpers/report-model.ts';
 
 /** Ranking and recommendations, on findings made by hand. */
 
@@ -63,17 +64,11 @@ const incident = (
   };
 };
 
-const model = (findings: ReportModel['findings']): ReportModel => ({
-  schemaVersion: 1,
-  run: { runId: 'r', trigger: 'test', startedAt: 's', generatedAt: 'g' },
-  summary: [],
-  narratives: [],
-  recommendations: [],
-  datasets: [dataset('shop', '2024-12-31'), dataset('web', '2024-12-31')],
-  skippedDatasets: [],
-  findings,
-  notComputed: [],
-});
+const model = (findings: ReportModel['findings']): ReportModel =>
+  reportModel({
+    datasets: [dataset('shop', '2024-12-31'), dataset('web', '2024-12-31')],
+    findings,
+  });
 
 describe('the score of a narrative', () => {
   it('weighs impact, strength and recency 0.5, 0.3 and 0.2, impact full at half the business', () => {

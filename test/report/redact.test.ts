@@ -3,6 +3,7 @@ import type { Contract } from '#platform/ports.ts';
 import type { OutlierFinding } from '#report/findings.ts';
 import type { DatasetSection, ReportModel } from '#report/model.ts';
 import { redactModel } from '#report/redact.ts';
+import { reportModel } from '../helpers/report-model.ts';
 
 const contract: Contract = {
   dataset: 'customers',
@@ -93,11 +94,7 @@ const outliers: OutlierFinding = {
 };
 
 const model: ReportModel = {
-  schemaVersion: 1,
-  run: { runId: 'r', trigger: 'test', startedAt: 's', generatedAt: 'g' },
-  summary: [],
-  narratives: [],
-  recommendations: [],
+  ...reportModel(),
   datasets: [section],
   skippedDatasets: [
     {

@@ -4,6 +4,7 @@ import { renderMarkdown } from '#report/markdown.ts';
 import type { ReportModel } from '#report/model.ts';
 import { redactModel } from '#report/redact.ts';
 import { anomalyNarratives } from '#report/narrative/series-narratives.ts';
+import { reportModel } from '../helpers/report-model.ts';
 
 /** The Forecasts and Time-series anomalies sections, rendered from findings made by hand. */
 
@@ -119,13 +120,7 @@ const anomalies: SeriesAnomalyFinding[] = [
 ];
 
 const model = (findings: ReportModel['findings']): ReportModel => ({
-  schemaVersion: 1,
-  run: { runId: 'r1', trigger: 'test', startedAt: 's', generatedAt: 'g' },
-  summary: [],
-  narratives: [],
-  recommendations: [],
-  datasets: [],
-  skippedDatasets: [],
+  ...reportModel(),
   findings,
   notComputed: [
     {

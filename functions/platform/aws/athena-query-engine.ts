@@ -22,8 +22,10 @@ export interface AthenaOptions {
 export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions): QueryEngine {
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const timeoutMs = options.timeoutMs ?? 300_000;
+  let scanned = 0;
   return {
     dialect: 'trino',
+    bytesScanned: () => scanned,
     async query(sql) {
       const started = await retryable(() =>
         athena.send(
@@ -41,7 +43,10 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
           athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
         );
         const state = QueryExecution?.Status?.State;
-        if (state === 'SUCCEEDED') break;
+        if (state === 'SUCCEEDED') {
+          scanned += QueryExecution?.Statistics?.DataScannedInBytes ?? 0;
+          break;
+        }
         if (state === 'FAILED' || state === 'CANCELLED') {
           throw new Error(
             `Athena query ${id} ${state}: ${QueryExecution?.Status?.StateChangeReason ?? 'no reason given'}`,
