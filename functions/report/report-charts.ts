@@ -1,4 +1,5 @@
 import { barChart } from './charts/bar.ts';
+import { waterfallChart } from './charts/waterfall.ts';
 import { lineChart } from './charts/line.ts';
 import type { Chart } from './charts/svg.ts';
 import { kpiHeading } from './kpi-markdown.ts';
@@ -19,7 +20,8 @@ import {
 /**
  * The charts of report.html, keyed by the report.md heading line they follow: each forecast
  * with its recent history, interval bands and anomaly marks; monthly revenue and revenue by
- * dimension beside the KPIs; segment sizes and values; lifetime value by industry (the
+ * dimension beside the KPIs, with a bridge of its change over the year by each dimension's
+ * values; segment sizes and values; lifetime value by industry (the
  * dimension of each significant group test). Each is a figure with a caption.
  */
 export function reportCharts(model: ReportModel): Map<string, string[]> {
@@ -65,6 +67,22 @@ export function reportCharts(model: ReportModel): Map<string, string[]> {
       );
     for (const d of k.byDimension) {
       const name = d.entity ? `${d.column} (of ${d.entity})` : d.column;
+      const moved = d.values.filter((v) => v.recent !== undefined && v.prior !== undefined);
+      if (k.windows && moved.length >= 2)
+        add(
+          heading,
+          `Revenue from the twelve months before ${k.windows.recentFrom} to the twelve after, by ${name}: what each value added or lost`,
+          waterfallChart({
+            id: `revenue-bridge-${k.dataset}-${d.entity ?? ''}-${d.column}`,
+            title: `${k.dataset}: revenue change by ${name}`,
+            start: { label: 'prior 12 months', value: sum(moved.map((v) => v.prior!)) },
+            steps: [...moved]
+              .sort((a, b) => Math.abs(b.recent! - b.prior!) - Math.abs(a.recent! - a.prior!))
+              .map((v) => ({ label: v.value ?? '(empty)', value: v.recent! - v.prior! })),
+            endLabel: 'last 12 months',
+            valueLabel: k.valueColumn ?? 'revenue',
+          }),
+        );
       add(
         heading,
         `Revenue by ${name}`,
@@ -163,3 +181,5 @@ function forecastChart(f: ForecastFinding, model: ReportModel): Chart {
 
 const unit = (f: ForecastFinding) =>
   f.frequency === 'daily' ? 'days' : f.frequency === 'weekly' ? 'weeks' : 'months';
+
+const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
