@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { ReportModel } from '#report/model.ts';
+import { headlines } from '#report/narrative/markdown.ts';
 import { smallLake } from '../helpers/small-lake.ts';
 import { addresses, closedPort, useLoopbacks } from '../platform/smtp-loopback.ts';
 
@@ -50,17 +53,26 @@ describe('insights run --smtp (a loopback SMTP server)', () => {
       'ana@example.test, bo@example.test',
     ]);
     expect(code, stderr).toBe(0);
-    const report = join(root, 'reports/smtp-run/report.md');
+    const report = join(root, 'reports/smtp-run/report.html');
     expect(stdout.trim()).toBe(report);
 
     expect(server.received).toHaveLength(1);
     const [got] = server.received;
     expect(got!.rcptTo).toEqual(['ana@example.test', 'bo@example.test']);
     expect(addresses(got!.mail.to)).toEqual(['ana@example.test', 'bo@example.test']);
-    expect(got!.mail.subject).toBe('Insights report smtp-run is ready');
+    const model = JSON.parse(
+      await readFile(join(root, 'reports/smtp-run/report.json'), 'utf8'),
+    ) as ReportModel;
+    const [top] = headlines(model.narratives);
+    expect(got!.mail.subject).toBe(`Insights report smtp-run: ${top!.title}`);
     const link = `file://${report}`;
     expect(got!.mail.text).toContain(link);
+    expect(got!.mail.text).toContain(
+      `1. ${top!.title} (${top!.priority} priority)\n   ${top!.summary}`,
+    );
     expect(got!.mail.html).toContain(`<a href="${link}">open the report</a>`);
+    // The link works: it opens the report.
+    expect(await readFile(fileURLToPath(link), 'utf8')).toContain('<h1>Insights report</h1>');
     expect(stderr).toContain(`email: ${got!.mail.messageId} via 127.0.0.1:${server.port}`);
   });
 
@@ -73,9 +85,9 @@ describe('insights run --smtp (a loopback SMTP server)', () => {
       server.url(auth),
     );
     expect(code, stderr).toBe(0);
-    expect(server.received.map((r) => [r.user, r.mail.subject])).toEqual([
-      ['reports', 'Insights report env-run is ready'],
-    ]);
+    expect(server.received).toHaveLength(1);
+    expect(server.received[0]!.user).toBe('reports');
+    expect(server.received[0]!.mail.subject).toMatch(/^Insights report env-run: \S/);
     expect(stderr).not.toContain(PASSWORD);
   });
 
@@ -90,8 +102,8 @@ describe('insights run --smtp (a loopback SMTP server)', () => {
     expect(code, stderr).toBe(0);
     expect(server.received).toEqual([]);
     const [eml] = await readdir(outbox);
-    expect(await readFile(join(outbox, eml!), 'utf8')).toContain(
-      'Subject: Insights report off-run is ready',
+    expect(await readFile(join(outbox, eml!), 'utf8')).toMatch(
+      /Subject: Insights report off-run: \S/,
     );
   });
 

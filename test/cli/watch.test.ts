@@ -202,7 +202,7 @@ describe('insights watch --once', () => {
       'a.csv',
     ]);
     const [report] = await reports(lake);
-    expect(first.stdout.trim()).toBe(join(lake, 'reports', report!, 'report.md'));
+    expect(first.stdout.trim()).toBe(join(lake, 'reports', report!, 'report.html'));
 
     const again = await run('watch', drop, '--lake', lake, '--once', ...FAST);
     expect(again.code, again.stderr).toBe(0);
@@ -256,7 +256,7 @@ describe('insights watch (live)', () => {
       await watch.waitFor('the first version', () => watch.out.stderr.includes('2 rows read'));
       await writeFile(join(drop, 'orders', 'a.csv'), ORDERS_3);
       await watch.waitFor('the second version', () => watch.out.stderr.includes('3 rows read'));
-      await watch.waitFor('the report', () => watch.out.stdout.includes('report.md'));
+      await watch.waitFor('the report', () => watch.out.stdout.includes('report.html'));
     } finally {
       watch.child.kill('SIGTERM');
     }
