@@ -4,6 +4,7 @@ import { ConfigError } from './errors.ts';
 import { isIdentifier } from './identifiers.ts';
 import type { ColumnContract, Contract } from './ports.ts';
 import { re2SyntaxError } from './re2-syntax.ts';
+import { describeSchemaError } from './schema-errors.ts';
 
 /**
  * Contracts as files: `schemas/contract.schema.json` says what a contract may hold, and the
@@ -70,7 +71,7 @@ function lineAndColumn(text: string, position: number): string {
 function validContract(value: unknown, where: string): Contract {
   const check = validate();
   if (!check(value)) {
-    const problems = [...new Set((check.errors ?? []).map(describeSchemaError))];
+    const problems = [...new Set((check.errors ?? []).map(describeContractError))];
     throw configError(where, problems);
   }
   const contract = value as Contract;
@@ -87,64 +88,16 @@ function configError(where: string, problems: string[]): ConfigError {
   return new ConfigError(shown.join('\n'));
 }
 
-/** `/columns/2/type` -> `columns[2].type`. */
-export function jsonPath(pointer: string): string {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
-  let path = '';
-  for (const part of parts) {
-    if (/^\d+$/.test(part)) path += `[${part}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(part)) path += path === '' ? part : `.${part}`;
-    else path += `[${JSON.stringify(part)}]`;
-  }
-  return path;
-}
-
 const list = (values: readonly unknown[]) => values.map(String).join(', ');
 
-/** One ajv error in plain words, starting with the JSON path. */
-function describeSchemaError(error: ErrorObject): string {
-  const path = jsonPath(error.instancePath);
-  const at = path === '' ? 'the contract' : path;
-  const is = ` (it is ${JSON.stringify(error.data)})`;
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required': {
-      const field = String(params['missingProperty']);
-      return `${path === '' ? field : `${path}.${field}`} is required`;
-    }
-    case 'additionalProperties': {
-      const known = Object.keys(
-        (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
-      ).filter((k) => k !== '$schema');
-      return `${at} has an unknown field ${JSON.stringify(params['additionalProperty'])} (the fields are: ${list(known)})`;
-    }
-    case 'enum':
-      return `${at} must be one of ${list(params['allowedValues'] as unknown[])}${is}`;
-    case 'type':
-      return `${at} must be ${article(String(params['type']))}${is}`;
-    case 'pattern':
-      if (params['pattern'] === IDENTIFIER_PATTERN) {
-        return `${at} ${JSON.stringify(error.data)} is not a valid name: use lower-case letters, digits and _, starting with a letter or _ (at most 63 characters)`;
-      }
-      return `${at} must match ${String(params['pattern'])}${is}`;
-    case 'minimum':
-      return `${at} must be at least ${String(params['limit'])}${is}`;
-    case 'minItems':
-      return `${at} must hold at least ${String(params['limit'])} item(s)`;
-    case 'uniqueItems':
-      return `${at} lists ${JSON.stringify((error.data as unknown[])[Number(params['i'])])} twice`;
-    case 'minLength':
-      return `${at} must not be empty`;
-    default:
-      return `${at} ${error.message ?? 'is not valid'}`;
-  }
+/** The contract's own wording: a name pattern says what a valid name is. */
+function describeContractError(error: ErrorObject): string {
+  return describeSchemaError(error, 'the contract', (e, at) =>
+    e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === IDENTIFIER_PATTERN
+      ? `${at} ${JSON.stringify(e.data)} is not a valid name: use lower-case letters, digits and _, starting with a letter or _ (at most 63 characters)`
+      : undefined,
+  );
 }
-
-const article = (type: string) =>
-  type === 'integer' || type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`;
 
 const NUMERIC = new Set(['integer', 'double']);
 const TEMPORAL = new Set(['date', 'timestamp']);

@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schemas/report.schema.json' with { type: 'json' };
-import { jsonPath } from '#platform/contracts.ts';
+import { describeSchemaError, describeValue } from '#platform/schema-errors.ts';
 import { InputRejectedError } from '#platform/errors.ts';
 import type { ReportModel } from './model.ts';
 
@@ -78,50 +78,5 @@ function describeErrors(errors: ErrorObject[]): string[] {
   const kept = errors.filter(
     (e) => e.keyword !== 'if' && !anyOfs.some((path) => e.schemaPath.startsWith(path)),
   );
-  return [...new Set(kept.map(describeError))];
-}
-
-function describeError(error: ErrorObject): string {
-  const path = jsonPath(error.instancePath);
-  const at = path === '' ? 'the report' : path;
-  const is = ` (it is ${describeValue(error.data)})`;
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required': {
-      const field = String(params['missingProperty']);
-      return `${path === '' ? field : `${path}.${field}`} is required`;
-    }
-    case 'additionalProperties': {
-      const known = Object.keys(
-        (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
-      );
-      return `${at} has an unknown field ${JSON.stringify(params['additionalProperty'])} (the fields are: ${known.join(', ')})`;
-    }
-    case 'enum':
-      return `${at} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}${is}`;
-    case 'const':
-      return `${at} must be ${JSON.stringify(params['allowedValue'])}${is}`;
-    case 'type':
-      return `${at} must be ${String(params['type']).split(',').map(article).join(' or ')}${is}`;
-    case 'anyOf':
-      return `${at} is none of the forms it may take${is}`;
-    default:
-      return `${at} ${error.message ?? 'is not valid'}${is}`;
-  }
-}
-
-const article = (type: string) =>
-  type === 'null'
-    ? 'null'
-    : type === 'integer' || type === 'object' || type === 'array'
-      ? `an ${type}`
-      : `a ${type}`;
-
-/** A value in a message: short values as JSON, long ones by what they are. */
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  const text = JSON.stringify(value);
-  if (text.length <= 60) return text;
-  if (Array.isArray(value)) return `an array of ${value.length} items`;
-  return typeof value === 'object' && value !== null ? 'an object' : `${text.slice(0, 57)}...`;
+  return [...new Set(kept.map((e) => describeSchemaError(e, 'the report')))];
 }

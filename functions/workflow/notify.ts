@@ -4,7 +4,7 @@ import { scrubText } from '#report/mask.ts';
 export interface NotifyDeps {
   mailer: Mailer;
   recipients: string[];
-  /** A link a recipient can open: a presigned URL in AWS, a file URL locally. */
+  /** A link a recipient can open: a signed link to the link function in AWS, a file URL locally. */
   linkTo: (key: string) => Promise<string>;
 }
 

@@ -4,12 +4,8 @@ import ts from 'typescript';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemo } from '#demo/generate.ts';
-import {
-  contractSchema,
-  jsonPath,
-  parseConfigContract,
-  parseContract,
-} from '#platform/contracts.ts';
+import { contractSchema, parseConfigContract, parseContract } from '#platform/contracts.ts';
+import { jsonPath } from '#platform/schema-errors.ts';
 import { openDuckDb } from '#platform/duckdb/duckdb.ts';
 import { ConfigError } from '#platform/errors.ts';
 import { isIdentifier } from '#platform/identifiers.ts';

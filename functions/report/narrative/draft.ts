@@ -1,16 +1,11 @@
 import type { ReportModel } from '../model.ts';
-import type { Area, AtStake, NarrativeTheme, Priority, Timeframe } from './types.ts';
+import type { AtStake, NarrativeTheme, Recommendation } from './types.ts';
 
 /** A recommendation as a narrative proposes it; drafts with one key become one recommendation. */
-export interface RecommendationDraft {
-  key: string;
-  title: string;
-  action: string;
-  rationale: string;
-  area: Area;
-  urgency: Priority;
-  timeframe: Timeframe;
-}
+export type RecommendationDraft = { key: string } & Pick<
+  Recommendation,
+  'title' | 'action' | 'rationale' | 'area' | 'urgency' | 'timeframe'
+>;
 
 /** A narrative before ranking: its sentences and the two inputs of its score it knows itself. */
 export interface NarrativeDraft {
