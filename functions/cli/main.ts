@@ -8,6 +8,9 @@ import { registerContractCommand } from './contract.ts';
 import { quarantineCommand } from './quarantine.ts';
 import { forecastCommand, type ForecastOptions } from './forecast.ts';
 import { detectCommand, type DetectOptions } from './detect.ts';
+import { DEFAULT_LAKE } from './find-report.ts';
+import { REPORT_FORMATS, reportCommand, type ReportCommandOptions } from './report.ts';
+import { openCommand, type OpenCommandOptions } from './open.ts';
 import { parseSmtpUrl } from '#platform/local/smtp-mailer.ts';
 
 /** Help of --outbox, on `run` and `watch`. */
@@ -131,6 +134,34 @@ program
   )
   .action(async (options: { lake: string; dataset: string; out?: string }) => {
     process.exitCode = await quarantineCommand(options);
+  });
+
+program
+  .command('report')
+  .description(
+    "Render a run's stored report.json again, as Markdown, HTML or JSON, without recomputing anything: the same bytes the run wrote.",
+  )
+  .option('--lake <dir>', 'the lake folder', DEFAULT_LAKE)
+  .option('--run <id>', 'the run (default: the newest report of the lake, by when it was made)')
+  .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
+  .option('--out <file>', 'write the report to this file (default: stdout)')
+  .action(async (options: ReportCommandOptions) => {
+    process.exitCode = await reportCommand(options);
+  });
+
+program
+  .command('open')
+  .description(
+    "Open a run's report (by default the newest report.html of the lake) with the desktop's default program, and print its path; only print it when there is no such program.",
+  )
+  .option('--lake <dir>', 'the lake folder', DEFAULT_LAKE)
+  .option('--run <id>', 'the run (default: the newest report of the lake, by when it was made)')
+  .addOption(
+    new Option('--format <format>', 'which file to open').choices(['html', 'md']).default('html'),
+  )
+  .option('--print', 'print the path without opening it')
+  .action(async (options: OpenCommandOptions) => {
+    process.exitCode = await openCommand(options);
   });
 
 program
