@@ -54,6 +54,22 @@ describe('markdownToHtml', () => {
     expect(html).toContain('O&#39;Brien &amp; Co');
   });
 
+  it('links only to files beside the report, and a bracketed value from the data stays text', () => {
+    const html = markdownToHtml(
+      [
+        '- [KPIs](tables/kpis.csv)',
+        '- [x](javascript:alert(1))',
+        '- [up](../../raw/secret.csv)',
+        '- [abs](/etc/passwd)',
+        `- ${cell('[a](tables/kpis.csv)')}`,
+      ].join('\n'),
+    );
+    expect(html).toContain('<li><a href="tables/kpis.csv">KPIs</a></li>');
+    expect(html.match(/<a /g)).toHaveLength(1);
+    expect(html).toContain('<li>[x](javascript:alert(1))</li>');
+    expect(html).toContain('<li>[a](tables/kpis.csv)</li>');
+  });
+
   it('places a chart after the heading it belongs to', () => {
     const charts = new Map([['## Forecasts', ['<svg class="chart"></svg>']]]);
     expect(markdownToHtml('## Forecasts\n\ntext', charts)).toBe(

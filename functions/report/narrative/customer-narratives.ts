@@ -58,7 +58,10 @@ function concentration(c: CustomerFinding): NarrativeDraft[] {
           key: 'protect-top-accounts',
           title: 'Give each of the top 10 customers an owner',
           action: `Assign an account owner to each of the 10 customers in the top-customers table, starting with ${first.customer}, and review their orders monthly.`,
-          rationale: `Losing one of them costs what dozens of median customers bring (${formatNumber(first.value)} against ${formatNumber(c.historical.median)}).`,
+          rationale:
+            c.historical.median > 0
+              ? `Losing the largest would cost what ${formatNumber(Math.round(first.value / c.historical.median))} median customers bring (${formatNumber(first.value)} against ${formatNumber(c.historical.median)}).`
+              : `The largest alone brought ${formatNumber(first.value)}.`,
           area: 'Customer experience',
           urgency: share >= 0.5 ? 'High' : 'Medium',
           timeframe: '0-3 months',
