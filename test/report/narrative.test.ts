@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesAnomalyFinding } from '#report/findings.ts';
+import type { KpiFinding, SeriesAnomalyFinding } from '#report/findings.ts';
+import { mixShiftNarratives } from '#report/narrative/business-narratives.ts';
 import type { DatasetSection, ReportModel } from '#report/model.ts';
 import { narrate, priorityOf, scoreOf } from '#report/narrative/rank.ts';
 import { reportModel } from '../helpers/report-model.ts';
@@ -138,5 +139,74 @@ describe('narrate', () => {
 
   it('tells nothing when the run found nothing', () => {
     expect(narrate(model([]))).toEqual({ narratives: [], recommendations: [] });
+  });
+});
+
+describe('the revenue mix by a dimension', () => {
+  const kpis = (values: { value: string; prior: number; recent: number }[]): KpiFinding => ({
+    id: 'kpis:shop',
+    kind: 'kpis',
+    dataset: 'shop',
+    timeColumn: 'day',
+    first: '2023-01-01',
+    last: '2024-12-31',
+    valueColumn: 'amount',
+    transactions: 100,
+    revenue: 1000,
+    averageTransactionValue: 10,
+    averageItemsPerTransaction: null,
+    customers: null,
+    repeatCustomers: null,
+    repeatPurchaseRate: null,
+    retention: [],
+    windows: { priorFrom: '2023-01-01', recentFrom: '2024-01-01', recentTo: '2025-01-01' },
+    byDimension: [
+      {
+        column: 'channel',
+        values: values.map((v) => ({
+          value: v.value,
+          rows: 10,
+          total: v.prior + v.recent,
+          share: null,
+          prior: v.prior,
+          recent: v.recent,
+          change: (v.recent - v.prior) / v.prior,
+        })),
+      },
+    ],
+  });
+
+  it('names the value that fell most and the one that rose most, with the larger move at stake', () => {
+    const [told] = mixShiftNarratives(
+      reportModel({
+        findings: [
+          kpis([
+            { value: 'web', prior: 400, recent: 200 },
+            { value: 'store', prior: 100, recent: 250 },
+            { value: 'mobile', prior: 100, recent: 110 },
+          ]),
+        ],
+      }),
+    );
+    expect(told!.summary).toBe(
+      'In the twelve months from 2024-01-01 to 2024-12-31, revenue by channel moved: web fell 50% to 200 and store rose 150% to 250, against the twelve months before.',
+    );
+    expect(told!.atStake).toEqual({
+      amount: 200,
+      unit: 'money',
+      label: 'web revenue, year on year',
+    });
+    // 200 of the 560 of the last twelve months.
+    expect(told!.impactShare).toBeCloseTo(200 / 560, 12);
+    expect(told!.recommendations.map((r) => r.key)).toEqual(['mix:channel']);
+    expect(told!.recommendations[0]!.title).toBe('Find out why channel web lost revenue');
+  });
+
+  it('tells nothing when no value moved by 5% of revenue', () => {
+    const steady = kpis([
+      { value: 'web', prior: 500, recent: 510 },
+      { value: 'store', prior: 500, recent: 495 },
+    ]);
+    expect(mixShiftNarratives(reportModel({ findings: [steady] }))).toEqual([]);
   });
 });
