@@ -220,16 +220,17 @@ export async function timeCoverage(
   timeColumn: string,
 ): Promise<TimeCoverage | undefined> {
   const day = `CAST(${ident(timeColumn)} AS DATE)`;
+  // `first` and `last` are reserved words in Athena's SELECT: never bare aliases.
   const [row] = await engine.query(
-    `SELECT min(d) AS first, max(d) AS last, ${quantile(engine.dialect, 'CAST(gap AS DOUBLE)', 0.5)} AS period ` +
+    `SELECT min(d) AS first_day, max(d) AS last_day, ${quantile(engine.dialect, 'CAST(gap AS DOUBLE)', 0.5)} AS period ` +
       `FROM (SELECT d, date_diff('day', lag(d) OVER (ORDER BY d), d) AS gap ` +
       `FROM (SELECT DISTINCT ${day} AS d FROM ${table(contract)} WHERE ${ident(timeColumn)} IS NOT NULL) AS days) AS gaps`,
   );
-  if (!row || row['first'] === null || row['first'] === undefined) return undefined;
+  if (!row || row['first_day'] === null || row['first_day'] === undefined) return undefined;
   const period = nullableNumber(row['period']);
   return {
-    first: String(row['first']).slice(0, 10),
-    last: String(row['last']).slice(0, 10),
+    first: String(row['first_day']).slice(0, 10),
+    last: String(row['last_day']).slice(0, 10),
     ...(period !== null ? { periodDays: period } : {}),
   };
 }

@@ -38,20 +38,21 @@ export async function customerActivity(
   const where =
     `${ident(c.customer)} IS NOT NULL AND ${ident(c.time)} IS NOT NULL` +
     (options.until ? ` AND ${day} <= DATE ${quoteLiteral(options.until)}` : '');
+  // `first` and `last` are reserved words in Athena's SELECT: never bare aliases.
   const rows = await engine.query(
     `WITH d AS (SELECT CAST(${ident(c.customer)} AS VARCHAR) AS k, ${day} AS day, count(*) AS orders, ` +
       `coalesce(sum(${value}), 0) AS v FROM ${c.from} x WHERE ${where} GROUP BY 1, 2), ` +
-      `f AS (SELECT k, min(day) AS first FROM d GROUP BY k) ` +
-      `SELECT d.k AS k, count(*) AS days, sum(d.orders) AS orders, min(d.day) AS first, max(d.day) AS last, ` +
-      `sum(d.v) AS v, sum(CASE WHEN d.day = f.first THEN d.v ELSE 0 END) AS first_v ` +
+      `f AS (SELECT k, min(day) AS first_day FROM d GROUP BY k) ` +
+      `SELECT d.k AS k, count(*) AS days, sum(d.orders) AS orders, min(d.day) AS first_day, max(d.day) AS last_day, ` +
+      `sum(d.v) AS v, sum(CASE WHEN d.day = f.first_day THEN d.v ELSE 0 END) AS first_v ` +
       `FROM d JOIN f ON d.k = f.k GROUP BY d.k ORDER BY d.k`,
   );
   const activity = rows.map((r) => ({
     customer: String(r['k']),
     days: num(r['days']),
     orders: num(r['orders']),
-    first: String(r['first']).slice(0, 10),
-    last: String(r['last']).slice(0, 10),
+    first: String(r['first_day']).slice(0, 10),
+    last: String(r['last_day']).slice(0, 10),
     value: num(r['v'] ?? 0),
     firstDayValue: num(r['first_v'] ?? 0),
     main: {} as Record<string, string | null>,
