@@ -10,29 +10,32 @@ export interface StepUsage {
 
 /**
  * Wraps an engine to count the queries of one step and the bytes they scanned; `usage()`
- * also gives the wall time since the wrap. The engine may be shared by invocations (a warm
- * Lambda), so bytes are the difference of its counter, not the counter.
+ * also gives the wall time since the wrap. Bytes are counted per query, so that steps
+ * sharing one engine at once (the local runner's Map) each count only their own.
  */
 export function meteredEngine(engine: QueryEngine): {
   engine: QueryEngine;
   usage: () => StepUsage;
 } {
   const started = performance.now();
-  const before = engine.bytesScanned?.();
+  const withStats = engine.queryWithStats?.bind(engine);
   let queries = 0;
+  let bytesScanned = 0;
   return {
     engine: {
       dialect: engine.dialect,
-      query: (sql) => {
+      query: async (sql) => {
         queries++;
-        return engine.query(sql);
+        if (!withStats) return engine.query(sql);
+        const result = await withStats(sql);
+        bytesScanned += result.bytesScanned;
+        return result.rows;
       },
     },
     usage: () => ({
       ms: Math.round(performance.now() - started),
       queries,
-      bytesScanned:
-        before === undefined || !engine.bytesScanned ? null : engine.bytesScanned() - before,
+      bytesScanned: withStats ? bytesScanned : null,
     }),
   };
 }

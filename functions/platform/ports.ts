@@ -46,10 +46,10 @@ export interface QueryEngine {
   readonly dialect: 'duckdb' | 'trino';
   query(sql: string): Promise<Row[]>;
   /**
-   * Bytes the engine has scanned since it was made, where it reports them (Athena bills by
-   * them); the local DuckDB does not.
+   * The rows and the bytes the query scanned, where the engine reports them (Athena bills by
+   * them); the local DuckDB does not have it.
    */
-  bytesScanned?(): number;
+  queryWithStats?(sql: string): Promise<{ rows: Row[]; bytesScanned: number }>;
 }
 
 /** Keeps contracts and makes each dataset queryable under its own name. */

@@ -41,17 +41,21 @@ describe('the cost estimate of a run', () => {
 });
 
 describe('meteredEngine', () => {
-  it('counts the queries of a step and the bytes scanned since it began', async () => {
-    let scanned = 1000;
+  it('counts the queries of a step and their bytes, even when another step shares the engine', async () => {
     const engine = {
       dialect: 'trino' as const,
-      query: async () => ((scanned += 250), [{ x: 1 }]),
-      bytesScanned: () => scanned,
+      query: async () => [{ x: 1 }],
+      queryWithStats: async (sql: string) => ({ rows: [{ x: 1 }], bytesScanned: sql.length }),
     };
-    const metered = meteredEngine(engine);
-    await metered.engine.query('SELECT 1');
-    await metered.engine.query('SELECT 2');
-    expect(metered.usage()).toMatchObject({ queries: 2, bytesScanned: 500 });
+    const one = meteredEngine(engine);
+    const other = meteredEngine(engine);
+    await Promise.all([
+      one.engine.query('SELECT 1'),
+      other.engine.query('SELECT 100'),
+      one.engine.query('SELECT 22'),
+    ]);
+    expect(one.usage()).toMatchObject({ queries: 2, bytesScanned: 8 + 9 });
+    expect(other.usage()).toMatchObject({ queries: 1, bytesScanned: 10 });
   });
 
   it('says bytes were not measured when the engine does not report them', async () => {

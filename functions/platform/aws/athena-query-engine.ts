@@ -22,11 +22,10 @@ export interface AthenaOptions {
 export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions): QueryEngine {
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const timeoutMs = options.timeoutMs ?? 300_000;
-  let scanned = 0;
-  return {
+  const engine: QueryEngine = {
     dialect: 'trino',
-    bytesScanned: () => scanned,
-    async query(sql) {
+    query: async (sql) => (await engine.queryWithStats!(sql)).rows,
+    async queryWithStats(sql) {
       const started = await retryable(() =>
         athena.send(
           new StartQueryExecutionCommand({
@@ -38,13 +37,14 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
       );
       const id = started.QueryExecutionId!;
       const deadline = Date.now() + timeoutMs;
+      let bytesScanned = 0;
       for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
         const { QueryExecution } = await retryable(() =>
           athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
         );
         const state = QueryExecution?.Status?.State;
         if (state === 'SUCCEEDED') {
-          scanned += QueryExecution?.Statistics?.DataScannedInBytes ?? 0;
+          bytesScanned = QueryExecution?.Statistics?.DataScannedInBytes ?? 0;
           break;
         }
         if (state === 'FAILED' || state === 'CANCELLED') {
@@ -81,9 +81,10 @@ export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions):
         first = false;
         token = page.NextToken;
       } while (token);
-      return rows;
+      return { rows, bytesScanned };
     },
   };
+  return engine;
 }
 
 function convert(value: string | undefined, type: string | undefined): Scalar {

@@ -1,0 +1,492 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+} from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type {
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  LambdaFunctionURLEvent,
+} from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runReportWorkflow, type WorkflowResult } from '#cli/local-workflow.ts';
+import { writeDemo, type DemoManifest } from '#demo/generate.ts';
+import { awsIngestDeps } from '#handlers/aws-deps.ts';
+import * as ingest from '#handlers/ingest.ts';
+import * as reportLink from '#handlers/report-link.ts';
+import { glueTableInput } from '#platform/aws/glue-table.ts';
+import { reportLinkAdapters } from '#platform/aws/report-links.ts';
+import { awsRuntime } from '#platform/aws/runtime.ts';
+import type { Manifest } from '#platform/ports.ts';
+import type { Runtime } from '#platform/runtime.ts';
+import { systemClock } from '#platform/runtime.ts';
+import { UNIT_PRICES } from '#report/cost.ts';
+import { validateReport } from '#report/report-schema.ts';
+import type { ReportModel } from '#report/model.ts';
+import { FakeAthena, TRANSLATIONS } from '../helpers/fake-athena.ts';
+import {
+  FakeGlue,
+  FakeSes,
+  FakeStepFunctions,
+  fakeParameters,
+  fakeSecrets,
+} from '../helpers/fake-aws-services.ts';
+import { runDemoPipeline } from '../helpers/demo-run.ts';
+import { FakeS3Bucket } from '../helpers/fake-s3.ts';
+
+/**
+ * Issue 7's acceptance: the deployed state machine JSON, run in-process, with every task
+ * bound to the Lambda handler it runs in AWS, built on the AWS runtime (S3, Glue, Athena,
+ * SFN, SES, SSM, Secrets Manager), whose clients answer from in-memory fakes. From the S3
+ * events of the demo files to the emailed link, and the link opened.
+ */
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const BUCKET = `serverless-insights-lake-${ACCOUNT}`;
+const DATABASE = 'serverless_insights';
+const WORKGROUP = 'serverless-insights';
+const STATE_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:serverless-insights-report`;
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:report-link-AbCdEf`;
+const SECRET = 'a3f1'.repeat(16);
+const RECIPIENTS_PARAMETER = '/serverless-insights/recipients';
+const RECIPIENTS = ['ops@example.com', 'finance@example.com'];
+const MAIL_FROM = 'insights@example.com';
+const LINK_URL = `https://abcdefghijklmnop.lambda-url.${REGION}.on.aws/`;
+
+// The environment the stack gives each function (infra/stack.ts and its constructs).
+const COMMON_ENV = { LAKE_BUCKET: BUCKET, GLUE_DATABASE: DATABASE, ATHENA_WORKGROUP: WORKGROUP };
+const INGEST_ENV = { ...COMMON_ENV, STATE_MACHINE_ARN: STATE_MACHINE };
+const NOTIFY_ENV = {
+  ...COMMON_ENV,
+  RECIPIENTS_PARAMETER,
+  MAIL_FROM,
+  REPORT_LINK_DAYS: '7',
+  REPORT_LINK_URL: LINK_URL,
+  REPORT_LINK_SECRET_ARN: SECRET_ARN,
+};
+const LINK_ENV = { LAKE_BUCKET: BUCKET, REPORT_LINK_SECRET_ARN: SECRET_ARN };
+
+const s3 = mockClient(S3Client);
+const glue = mockClient(GlueClient);
+const athena = mockClient(AthenaClient);
+const sfn = mockClient(SFNClient);
+const ses = mockClient(SESv2Client);
+const ssm = mockClient(SSMClient);
+const secretsManager = mockClient(SecretsManagerClient);
+
+// S3 lists 1000 keys a page; 20 makes the lake's listings page.
+const bucket = new FakeS3Bucket(BUCKET, { listPageSize: 20 });
+const glueCatalog = new FakeGlue(DATABASE);
+const stepFunctions = new FakeStepFunctions(STATE_MACHINE);
+const mail = new FakeSes([MAIL_FROM]);
+let fakeAthena: FakeAthena;
+let secretReads: () => number;
+
+const silent = new Logger({ logLevel: 'SILENT' });
+const context = (name: string) =>
+  ({ functionName: `serverless-insights-${name}`, awsRequestId: `req-${name}` }) as Context;
+
+/** Where two JSON values differ; numbers may differ in their last bits (sums in another order). */
+function differences(a: unknown, b: unknown, path = '$'): string[] {
+  if (typeof a === 'number' && typeof b === 'number')
+    return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12
+      ? []
+      : [`${path}: ${a} vs ${b}`];
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length
+      ? a.flatMap((x, i) => differences(x, b[i], `${path}[${i}]`))
+      : [`${path}: ${a.length} items vs ${b.length}`];
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+    return [...new Set([...Object.keys(x), ...Object.keys(y)])].flatMap((k) =>
+      differences(x[k], y[k], `${path}.${k}`),
+    );
+  }
+  return Object.is(a, b) ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
+}
+
+/** The EventBridge event S3 sends for a new object; the key URL-encoded as S3 encodes it. */
+function objectCreated(key: string, size: number, etag: string, versionId: string) {
+  return {
+    version: '0',
+    id: `evt-${etag.slice(1, 9)}`,
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: ACCOUNT,
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`arn:aws:s3:::${BUCKET}`],
+    detail: {
+      version: '0',
+      bucket: { name: BUCKET },
+      object: {
+        key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'),
+        size,
+        etag: etag.replace(/"/g, ''),
+        'version-id': versionId,
+        sequencer: '0062E99A88DC407460',
+      },
+      'request-id': 'N4N7GDK58NMKJ12R',
+      requester: ACCOUNT,
+      reason: 'PutObject',
+    },
+  } as never;
+}
+
+interface Ingested {
+  key: string;
+  manifest: Manifest;
+  table: string | undefined;
+  execution: string | undefined;
+}
+
+let dir: string;
+let demo: DemoManifest;
+let ingestHandler: ReturnType<typeof ingest.makeHandler>;
+let ingestRuntime: Runtime;
+const ingested: Ingested[] = [];
+/** The last file's event delivered again while its run was still running. */
+let redeliveredWhileRunning: Ingested;
+let lastEvent: ReturnType<typeof objectCreated>;
+let runId: string;
+let result: WorkflowResult;
+let report: ReportModel;
+let runSeconds: number;
+
+/**
+ * The runtime the workflow's functions get: each builds the AWS runtime from its own
+ * environment (only notify has the mail and link settings). The Map's analyses share its
+ * Athena engine here, as the local runner shares one runtime; bytes are counted per query.
+ */
+async function workflowRuntime(): Promise<Runtime> {
+  const functions = await awsRuntime(COMMON_ENV);
+  const notify = await awsRuntime(NOTIFY_ENV);
+  return {
+    ...functions,
+    mailer: notify.mailer,
+    recipients: notify.recipients,
+    linkTo: notify.linkTo,
+  };
+}
+
+beforeAll(async () => {
+  vi.stubEnv('AWS_REGION', REGION);
+  // Presigning signs with these; they open nothing, as no request leaves the process.
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  for (const [name, value] of Object.entries(INGEST_ENV)) vi.stubEnv(name, value);
+
+  dir = await mkdtemp(join(tmpdir(), 'insights-aws-'));
+  bucket.install(s3);
+  glueCatalog.install(glue);
+  stepFunctions.install(sfn);
+  mail.install(ses);
+  fakeParameters(ssm, { [RECIPIENTS_PARAMETER]: RECIPIENTS.join(', ') });
+  secretReads = fakeSecrets(secretsManager, { [SECRET_ARN]: SECRET }).reads;
+  fakeAthena = (
+    await FakeAthena.open({
+      bucket,
+      glue: glueCatalog,
+      workGroup: WORKGROUP,
+      workDir: join(dir, 'athena'),
+      // Athena pages 1000 rows; 50 makes the longer results page.
+      pageSize: 50,
+    })
+  ).install(athena);
+  // The first query is QUEUED, then RUNNING, before it succeeds: the engine polls.
+  fakeAthena.runningPolls = (_, index) => (index === 0 ? 2 : 0);
+
+  // A person uploads the demo files; one name has spaces, which S3 events encode as `+`.
+  demo = await writeDemo(join(dir, 'data'), { seed: 42 });
+  const uploader = new S3Client({});
+  // The ingest function as deployed: its runtime and Glue sync from the environment above.
+  const deps = awsIngestDeps();
+  ingestHandler = ingest.makeHandler(deps);
+  ingestRuntime = await deps.runtime();
+  for (const file of demo.files) {
+    const name =
+      file.dataset === 'sales_transactions' ? 'sales 2023-2024.csv' : basename(file.path);
+    const key = `incoming/${file.dataset}/${name}`;
+    const body = await readFile(file.path);
+    const put = await uploader.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+    lastEvent = objectCreated(key, body.length, put.ETag!, put.VersionId!);
+    const out = await ingestHandler(lastEvent, context('ingest'));
+    ingested.push({ key, ...out });
+  }
+  redeliveredWhileRunning = {
+    key: ingested.at(-1)!.key,
+    ...(await ingestHandler(lastEvent, context('ingest'))),
+  };
+
+  // The run the last file started, as Step Functions would run it.
+  const start = stepFunctions.starts.at(-1)!;
+  runId = start.name!;
+  const input = JSON.parse(start.input!) as { trigger?: string };
+  const started = performance.now();
+  result = await runReportWorkflow(await workflowRuntime(), {
+    runId,
+    ...(input.trigger ? { trigger: input.trigger } : {}),
+    retryPauseMs: 1,
+  });
+  runSeconds = (performance.now() - started) / 1000;
+  stepFunctions.finish(runId, 'SUCCEEDED');
+  report = validateReport(JSON.parse(bucket.text(`reports/${runId}/report.json`)));
+});
+
+afterAll(async () => {
+  (await ingestRuntime?.duck())?.close();
+  fakeAthena?.close();
+  for (const mock of [s3, glue, athena, sfn, ses, ssm, secretsManager]) mock.restore();
+  vi.unstubAllEnvs();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('the deployed pipeline, on the AWS adapters with mocked clients', () => {
+  it('ingests each uploaded file from its S3 event into Parquet, manifests and a Glue table', () => {
+    expect(ingested.map((i) => i.manifest.dataset)).toEqual(demo.files.map((f) => f.dataset));
+    for (const { key, manifest } of ingested) {
+      const truth =
+        demo.groundTruth.datasets[manifest.dataset as keyof typeof demo.groundTruth.datasets];
+      expect(manifest).toMatchObject({
+        sourceKey: key,
+        rowsRead: truth.rowsGenerated,
+        rowsCurated: truth.rowsValid,
+        rowsQuarantined: truth.rowsGenerated - truth.rowsValid,
+      });
+      for (const partition of manifest.partitions)
+        expect(
+          bucket.current(`curated/${manifest.dataset}/${partition}/${manifest.sourceId}.parquet`),
+        ).toBeDefined();
+      expect(
+        bucket.current(`manifests/${manifest.dataset}/${manifest.sourceId}.json`),
+      ).toBeDefined();
+      // The raw upload is read, never rewritten or deleted.
+      expect(bucket.versions.get(key)).toHaveLength(1);
+    }
+    // The key with spaces came URL-encoded in its event and was decoded once.
+    expect(ingested.map((i) => i.key)).toContain('incoming/sales_transactions/sales 2023-2024.csv');
+  });
+
+  it('creates one Glue table per dataset from its contract, and leaves it when nothing changed', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    expect(glueCatalog.creates.map((c) => c.TableInput!.Name)).toEqual(
+      demo.files.map((f) => f.dataset),
+    );
+    for (const create of glueCatalog.creates) {
+      const contract = await ingestRuntime.catalog.getContract(create.TableInput!.Name!);
+      expect(create).toEqual({
+        DatabaseName: DATABASE,
+        TableInput: glueTableInput(contract!, { bucket: BUCKET, snapshotsFrom: today }),
+      });
+      expect(create.TableInput!.StorageDescriptor!.Location).toBe(
+        `s3://${BUCKET}/curated/${contract!.dataset}/`,
+      );
+      expect(create.TableInput!.PartitionKeys).toEqual([
+        { Name: contract!.partition, Type: 'string' },
+      ]);
+    }
+    expect(glueCatalog.updates).toEqual([]);
+    // The handler's sync after each file (and the re-delivery) found the table as it should be.
+    expect(ingested.map((i) => i.table)).toEqual(demo.files.map(() => 'unchanged'));
+    expect(redeliveredWhileRunning.table).toBe('unchanged');
+  });
+
+  it('starts one run per file version, named after it, so a re-delivered event starts nothing', async () => {
+    const names = ingested.map((i) => ingest.runNameFor(i.manifest));
+    expect(stepFunctions.starts.slice(0, ingested.length)).toEqual(
+      names.map((name) => ({
+        stateMachineArn: STATE_MACHINE,
+        name,
+        input: JSON.stringify({ trigger: 'ingest' }),
+      })),
+    );
+    expect(ingested.map((i) => i.execution)).toEqual(
+      names.map((n) => stepFunctions.executions.get(n)!.executionArn),
+    );
+    // Re-delivered while its run ran: the same start, answered with the same execution.
+    expect(stepFunctions.starts[ingested.length]!.name).toBe(names.at(-1));
+    expect(redeliveredWhileRunning.execution).toBe(ingested.at(-1)!.execution);
+    expect(redeliveredWhileRunning.manifest).toEqual(ingested.at(-1)!.manifest);
+
+    // Re-delivered after the run: ExecutionAlreadyExists, taken as done; the lake unchanged.
+    const changes = bucket.changes;
+    const again = await ingestHandler(lastEvent, context('ingest'));
+    expect(again.execution).toBe(names.at(-1));
+    expect(stepFunctions.starts.map((s) => s.name)).toEqual([...names, names.at(-1), names.at(-1)]);
+    expect([...stepFunctions.executions.keys()]).toEqual(names);
+    expect(bucket.changes).toBe(changes);
+  });
+
+  it('runs report.asl.json to SUCCEEDED and writes the report and its tables under reports/<run>/', () => {
+    expect(result).toMatchObject({ runId, reportKey: `reports/${runId}/report.html` });
+    const written = bucket.keys(`reports/${runId}/`);
+    for (const name of ['report.md', 'report.html', 'report.json'])
+      expect(written).toContain(`reports/${runId}/${name}`);
+    expect(written.filter((k) => k.endsWith('.csv')).length).toBeGreaterThan(0);
+    expect(bucket.text(`reports/${runId}/report.html`)).toMatch(/^<!doctype html>/i);
+    expect(report.run).toMatchObject({ runId, trigger: 'ingest' });
+    expect(report.datasets.map((d) => [d.dataset, d.rowsCurated])).toEqual(
+      [...ingested]
+        .sort((a, b) => a.manifest.dataset.localeCompare(b.manifest.dataset))
+        .map((i) => [i.manifest.dataset, i.manifest.rowsCurated]),
+    );
+    // Every query ran on "Athena"; none of the run's analyses failed.
+    expect(fakeAthena.queries.filter((q) => q.state !== 'SUCCEEDED')).toEqual([]);
+    expect(report.notComputed.filter((n) => /Athena|failed/i.test(n.reason))).toEqual([]);
+    console.info(
+      `AWS run ${runId}: ${runSeconds.toFixed(1)} s, ${fakeAthena.queries.length} Athena queries ` +
+        `(${fakeAthena.queries.filter((q) => q.translated).length} translated), ` +
+        `${report.findings.length} findings`,
+    );
+  });
+
+  it('emails one message with the link to the report, and the link opens it', async () => {
+    expect(mail.sent).toHaveLength(1);
+    const sent = mail.sent[0]!;
+    expect(sent).toMatchObject({
+      FromEmailAddress: MAIL_FROM,
+      Destination: { ToAddresses: RECIPIENTS },
+    });
+    expect(result.messageId).toMatch(/^0100018f-fake-/);
+    expect(sent.Content!.Simple!.Subject!.Data).toMatch(new RegExp(`^Insights report ${runId}`));
+    const text = sent.Content!.Simple!.Body!.Text!.Data!;
+    const link = text.split('\n').find((line) => line.startsWith(LINK_URL));
+    expect(link).toMatch(
+      /^https:\/\/abcdefghijklmnop\.lambda-url\.eu-west-1\.on\.aws\/\?t=[\w-]+\.[\w-]+$/,
+    );
+    expect(sent.Content!.Simple!.Body!.Html!.Data).toContain(`href="${link!}"`);
+
+    // The link function, as deployed: its secret and bucket from its own environment.
+    const open = reportLink.makeHandler({
+      ...reportLinkAdapters(LINK_ENV),
+      clock: systemClock,
+      logger: silent,
+    });
+    const token = new URL(link!).searchParams.get('t')!;
+    const response = (await open(
+      {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: '/',
+        rawQueryString: `t=${token}`,
+        headers: { host: new URL(LINK_URL).host },
+        queryStringParameters: { t: token },
+        requestContext: { http: { method: 'GET', path: '/', protocol: 'HTTP/1.1' } },
+        isBase64Encoded: false,
+      } as unknown as LambdaFunctionURLEvent,
+      context('report-link'),
+    )) as APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+
+    expect(response.statusCode).toBe(302);
+    const location = new URL(response.headers['Location']!);
+    expect(location.host).toBe(`${BUCKET}.s3.${REGION}.amazonaws.com`);
+    expect(decodeURIComponent(location.pathname.slice(1))).toBe(result.reportKey);
+    expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(bucket.current(result.reportKey)).toBeDefined();
+    // Once by notify's cold start, once by the link function's.
+    expect(secretReads()).toBe(2);
+  });
+
+  it("records Athena's bytes scanned in report.json's steps and prices them in its cost", () => {
+    const scanned = fakeAthena.totalBytesScanned();
+    const queries = fakeAthena.queries.length;
+    expect(scanned).toBeGreaterThan(0);
+    const steps = report.run.steps;
+    expect(steps.map((s) => s.step)).toContain('aggregate');
+    expect(steps.filter((s) => s.step === 'analyze').length).toBeGreaterThan(0);
+    expect(steps.reduce((n, s) => n + (s.bytesScanned ?? 0), 0)).toBe(scanned);
+    expect(steps.reduce((n, s) => n + s.queries, 0)).toBe(queries);
+    expect(steps.find((s) => s.step === 'aggregate')!.bytesScanned).toBeGreaterThan(0);
+
+    const athenaCost = report.run.cost.items.find((i) => i.item === 'Athena scanned')!;
+    expect(athenaCost.quantity).toBe(Math.max(scanned, queries * UNIT_PRICES.athenaMinimumBytes));
+    expect(athenaCost.cost).toBeCloseTo(athenaCost.quantity * UNIT_PRICES.athenaByte, 12);
+    expect(report.run.cost.basis).toContain(
+      `Athena: ${queries} queries scanned ${scanned} bytes, each billed at least 10 MB.`,
+    );
+  });
+
+  it('went through the paths a real AWS answer takes: polling, result pages, listing pages', () => {
+    const queries = fakeAthena.queries;
+    expect(athena.commandCalls(GetQueryExecutionCommand).length).toBe(queries.length + 2);
+    const paged = queries.filter((q) => q.pagesRead > 1);
+    expect(paged.length).toBeGreaterThan(0);
+    const pages = athena.commandCalls(GetQueryResultsCommand);
+    expect(pages.filter((c) => c.args[0].input.NextToken).length).toBe(
+      paged.reduce((n, q) => n + q.pagesRead - 1, 0),
+    );
+    expect(
+      s3.commandCalls(ListObjectsV2Command).filter((c) => c.args[0].input.ContinuationToken).length,
+    ).toBeGreaterThan(0);
+    // Only the functions dialect.ts names differ between Trino and DuckDB.
+    const translated = queries.filter((q) => q.translated);
+    expect(translated.length).toBeGreaterThan(0);
+    for (const q of translated)
+      expect(TRANSLATIONS.some((t) => q.sql.search(t.trino) >= 0)).toBe(true);
+  });
+
+  it('reports what the local runtime reports from the same files: the same SQL on both engines', async () => {
+    const local = await runDemoPipeline('local-twin', 42);
+    await rm(local.dir, { recursive: true, force: true });
+    // The run's record differs (ids, times, bytes), and so does the name given to one upload.
+    const model = (r: ReportModel) =>
+      JSON.parse(
+        JSON.stringify({ ...r, run: null }, (k, v: unknown) => (k === 'sourceKey' ? undefined : v)),
+      ) as unknown;
+    expect(differences(model(report), model(local.report))).toEqual([]);
+  });
+
+  it('emails why when Athena fails a query, and ends the run in the failure path', async () => {
+    const reason =
+      "HIVE_BAD_DATA: Field lifetime_value's type INT64 in parquet is incompatible with type double defined in table schema";
+    const from = fakeAthena.queries.length;
+    fakeAthena.failWhen = (_, index) => (index === from ? reason : undefined);
+    const scheduled = '20260302T060000Z-schedule';
+    const sent = mail.sent.length;
+    let error: Error | undefined;
+    try {
+      await runReportWorkflow(await workflowRuntime(), {
+        runId: scheduled,
+        trigger: 'schedule',
+        retryPauseMs: 1,
+      });
+    } catch (caught) {
+      error = caught as Error;
+    } finally {
+      fakeAthena.failWhen = () => undefined;
+    }
+    const failed = fakeAthena.queries[from]!;
+    expect(failed.state).toBe('FAILED');
+    expect(error?.message).toBe(
+      `Report run ${scheduled} failed: Athena query ${failed.id} FAILED: ${reason} (the recipients were emailed)`,
+    );
+    // Not transient: Aggregate does not retry it, and no later query ran.
+    expect(fakeAthena.queries).toHaveLength(from + 1);
+
+    expect(mail.sent).toHaveLength(sent + 1);
+    const message = mail.sent.at(-1)!;
+    expect(message.Destination!.ToAddresses).toEqual(RECIPIENTS);
+    expect(message.Content!.Simple!.Subject!.Data).toBe(`Insights run ${scheduled} failed`);
+    const text = message.Content!.Simple!.Body!.Text!.Data!;
+    expect(text).toContain(
+      `The report run ${scheduled} did not complete: Athena query ${failed.id} FAILED: ${reason}`,
+    );
+    expect(text).not.toContain(LINK_URL);
+    expect(bucket.keys(`reports/${scheduled}/`)).toEqual([]);
+  });
+});
