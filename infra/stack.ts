@@ -51,6 +51,8 @@ export class InsightsStack extends Stack {
     const settings: FunctionSettings = {
       environment: this.functionEnvironment,
       logLevel: config.logLevel,
+      // One namespace per deployed stack: two stacks in an account keep their figures apart.
+      metricsNamespace: this.stackName,
       logRetention: config.logRetentionDays,
     };
 

@@ -15,7 +15,7 @@ export interface IngestHandlerDeps extends HandlerDeps {
 }
 
 export const makeHandler = (deps: IngestHandlerDeps) =>
-  step(deps, async (rt, event: ObjectCreated, logger) => {
+  step(deps, async (rt, event: ObjectCreated, logger, telemetry) => {
     const key = await resolveKey(event.detail.object.key, (k) => rt.store.head(k).then(Boolean));
     const { manifest, rejectedSample } = await ingestObject(
       {
@@ -27,10 +27,14 @@ export const makeHandler = (deps: IngestHandlerDeps) =>
       },
       { key },
     );
+    telemetry.annotate('dataset', manifest.dataset);
     const table = await syncTable(deps, rt.catalog, manifest.dataset);
     logger.info('ingested', { key, manifest, table, rejectedSample: rejectedSample.slice(0, 5) });
     // Named after the ingested version, so a re-delivered event starts no second run.
     const execution = rt.startRun ? await rt.startRun(runNameFor(manifest)) : undefined;
+    // Counted once the file is done: an invocation that fails and is retried counts its rows once.
+    telemetry.count('RowsIngested', manifest.rowsCurated);
+    telemetry.count('RowsQuarantined', manifest.rowsQuarantined);
     return { manifest, table, execution };
   });
 

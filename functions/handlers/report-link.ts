@@ -1,31 +1,29 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { reportLinkAdapters } from '#platform/aws/report-links.ts';
 import type { Clock } from '#platform/ports.ts';
 import { ReportLinkError, verifyReportLink } from '#platform/report-link-token.ts';
 import { systemClock } from '#platform/runtime.ts';
-import { defaultLogger } from './middleware.ts';
+import { awsObservability, observe, telemetryOf, type Observability } from './middleware.ts';
 
 /**
  * The emailed report link: `GET <function URL>?t=<token>`. A genuine, unexpired token is
  * answered with a redirect to a freshly presigned S3 URL of the report (minutes long); anything
  * else with a short page that says why, in words, without the token or the key.
  */
-export interface ReportLinkDeps {
+export interface ReportLinkDeps extends Observability {
   /** The HMAC secret the links are signed with (read once per cold start in AWS). */
   secret: () => Promise<string>;
   /** A short-lived URL that opens the report (an S3 presigned GetObject in AWS). */
   presign: (key: string) => Promise<string>;
   clock: Clock;
-  logger: Logger;
 }
 
 type Response = APIGatewayProxyStructuredResultV2;
 
-export const makeHandler = (deps: ReportLinkDeps) =>
-  middy(async (event: LambdaFunctionURLEvent): Promise<Response> => {
+export const makeHandler = (deps: ReportLinkDeps) => {
+  const telemetry = telemetryOf(deps);
+  return middy(async (event: LambdaFunctionURLEvent): Promise<Response> => {
     const method = event.requestContext.http.method;
     if (method !== 'GET' && method !== 'HEAD') return page(405, PAGES.method, { Allow: 'GET' });
     const token = event.queryStringParameters?.['t'];
@@ -34,17 +32,20 @@ export const makeHandler = (deps: ReportLinkDeps) =>
       const { key } = verifyReportLink(token, await deps.secret(), deps.clock.now());
       const location = await deps.presign(key);
       deps.logger.info('report link opened', { key });
+      telemetry.count('ReportLinksOpened', 1);
       return { statusCode: 302, headers: { ...SAFE_HEADERS, Location: location }, body: '' };
     } catch (error) {
       if (error instanceof ReportLinkError) {
         // The reason only: the token is a credential and never goes into a log.
         deps.logger.warn('report link refused', { reason: error.reason });
+        telemetry.count('ReportLinksRefused', 1);
         return error.reason === 'expired' ? page(410, PAGES.expired) : page(403, PAGES.invalid);
       }
       deps.logger.error('report link could not be served', { error });
       return page(503, PAGES.unavailable);
     }
-  }).use(injectLambdaContext(deps.logger));
+  }).use(observe(deps));
+};
 
 /** No caching anywhere, and no Referer: the token must not leak to S3 or any later page. */
 const SAFE_HEADERS = {
@@ -96,7 +97,7 @@ function page(
 export const awsReportLinkDeps = (): ReportLinkDeps => ({
   ...reportLinkAdapters(),
   clock: systemClock,
-  logger: defaultLogger(),
+  ...awsObservability(),
 });
 
 export const handler = makeHandler(awsReportLinkDeps());

@@ -22,6 +22,11 @@ export interface FunctionSettings {
   readonly environment: Record<string, string>;
   /** Powertools `LOG_LEVEL`. */
   readonly logLevel: string;
+  /**
+   * CloudWatch namespace of the business metrics (`POWERTOOLS_METRICS_NAMESPACE`). The handlers
+   * write them as EMF lines to their own log group: no extra permission, no PutMetricData.
+   */
+  readonly metricsNamespace: string;
   readonly logRetention: RetentionDays;
 }
 
@@ -50,8 +55,10 @@ export interface InsightsFunctionProps {
 
 /**
  * One of our Lambdas: NodejsFunction bundled by the local esbuild into an ESM file, the
- * latest Node runtime, X-Ray, Powertools settings, its own log group and its own role that can
- * write only to that log group. Callers add data grants.
+ * latest Node runtime, X-Ray active tracing (the handlers add their own subsegment and
+ * annotations through Powertools' Tracer), Powertools settings (service, metrics namespace,
+ * log level), its own log group and its own role that can write only to that log group.
+ * Callers add data grants.
  */
 export class InsightsFunction extends Construct {
   readonly function: NodejsFunction;
@@ -88,6 +95,7 @@ export class InsightsFunction extends Construct {
       layers: props.layers,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'serverless-insights',
+        POWERTOOLS_METRICS_NAMESPACE: props.settings.metricsNamespace,
         LOG_LEVEL: props.settings.logLevel,
         // Stack traces point into the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',

@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   CreateTableCommand,
   GetTableCommand,
@@ -11,14 +12,17 @@ import {
 } from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler, resolveKey, runNameFor } from '#handlers/ingest.ts';
 import { glueTableSync } from '#platform/aws/glue-catalog.ts';
 import { glueTableInput } from '#platform/aws/glue-table.ts';
 import { localRuntime } from '#platform/local/runtime.ts';
 
 const glue = mockClient(GlueClient);
-afterEach(() => glue.reset());
+afterEach(() => {
+  glue.reset();
+  vi.restoreAllMocks();
+});
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/bad-input');
 const context = { functionName: 'ingest', awsRequestId: 'r1' } as Context;
@@ -103,6 +107,46 @@ describe('the ingest Lambda handler', () => {
     expect(table!.StorageDescriptor!.Columns!.map((c) => c.Name)).toEqual(
       contract!.columns.map((c) => c.name),
     );
+  });
+
+  it('counts the rows it curated and quarantined, per file, as EMF metrics of the file', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'handler-metrics-'));
+    const runtime = await localRuntime({ lake });
+    for (const file of ['good.csv', 'negative-quantity.csv'])
+      await runtime.store.put(`incoming/orders/${file}`, await readFile(join(FIXTURES, file)));
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const handler = makeHandler({
+      runtime: async () => runtime,
+      logger,
+      metrics: new Metrics({ namespace: 'ServerlessInsights', serviceName: 'insights', logger }),
+    });
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const ingest = (file: string) =>
+      handler(
+        {
+          detail: { bucket: { name: 'lake' }, object: { key: `incoming/orders/${file}` } },
+        } as never,
+        context,
+      );
+
+    const good = await ingest('good.csv');
+    const negative = await ingest('negative-quantity.csv');
+    runtime.close();
+
+    expect(negative.manifest.rowsQuarantined).toBeGreaterThan(0);
+    const emf = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(emf).toHaveLength(2);
+    for (const [i, { manifest }] of [good, negative].entries()) {
+      expect(emf[i]).toMatchObject({
+        RowsIngested: manifest.rowsCurated,
+        RowsQuarantined: manifest.rowsQuarantined,
+        dataset: 'orders',
+      });
+    }
   });
 
   it('names runs within the 80 characters Step Functions allows, source id first', () => {

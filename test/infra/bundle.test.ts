@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InsightsFunction } from '../../infra/constructs/insights-function.ts';
@@ -50,6 +52,52 @@ describe('function bundles', () => {
       const file = join(dir, 'index.mjs');
       const loaded = (await import(pathToFileURL(file).href)) as { handler?: unknown };
       expect(typeof loaded.handler, name).toBe('function');
+    }
+  });
+
+  // In Lambda (AWS_EXECUTION_ENV set) the middleware loads Powertools' Tracer and the X-Ray SDK,
+  // which the test above never reaches: each bundle must also load that way, and the traced
+  // middleware must answer. No daemon listens: X-Ray segments go to a closed UDP port.
+  it('load as in Lambda, with the Tracer and the X-Ray SDK, and answer through the traced middleware', async () => {
+    const script = `
+      const { handler } = await import(process.argv[1]);
+      const context = { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 };
+      const event = { requestContext: { http: { method: 'POST' } } };
+      const answer = process.argv[2] === 'report-link' ? await handler(event, context) : undefined;
+      process.stderr.write(JSON.stringify({ handler: typeof handler, status: answer?.statusCode }));`;
+    const run = promisify(execFile);
+    const results = await Promise.all(
+      functions().map(async ([name, fn]) => {
+        const dir = assetDir(logicalId(synth, fn.function), 'Code');
+        const { stdout, stderr } = await run(
+          process.execPath,
+          ['--input-type=module', '-e', script, pathToFileURL(join(dir, 'index.mjs')).href, name],
+          {
+            env: {
+              PATH: process.env['PATH'],
+              AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+              AWS_LAMBDA_FUNCTION_NAME: name,
+              AWS_REGION: 'eu-west-1',
+              LAMBDA_TASK_ROOT: dir,
+              _HANDLER: 'index.handler',
+              _X_AMZN_TRACE_ID:
+                'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+              AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:9',
+              POWERTOOLS_SERVICE_NAME: 'serverless-insights',
+              POWERTOOLS_METRICS_NAMESPACE: 'ServerlessInsights',
+            },
+          },
+        );
+        return { name, stdout, stderr };
+      }),
+    );
+    for (const { name, stdout, stderr } of results) {
+      // Nothing but the script's own line: no X-Ray "missing context" error, no warning.
+      expect(stdout, name).toBe('');
+      expect(JSON.parse(stderr), name).toEqual({
+        handler: 'function',
+        ...(name === 'report-link' ? { status: 405 } : {}),
+      });
     }
   });
 

@@ -6,10 +6,34 @@ import {
   functionsOf,
   logicalId,
   resourcesFor,
+  statementLine,
   statementsOf,
   templateOf,
+  templateStatements,
   type Synth,
 } from './synth.ts';
+
+/**
+ * The actions the stack allows on "*", and why it needs each: X-Ray and the log-delivery calls
+ * of Step Functions execution logging, which take no resource-level permission (the X-Ray and
+ * Step Functions guides grant them on "*"). The last three are CDK's default grants for a
+ * logging state machine; CloudWatch Logs' own guide scopes them to the account
+ * (`arn:aws:logs:<region>:<account>:*`), a narrowing to make once a deploy can prove it works.
+ */
+const NO_RESOURCE_LEVEL: Record<string, string> = {
+  'xray:PutTraceSegments': 'active tracing of the functions and the state machine',
+  'xray:PutTelemetryRecords': 'active tracing of the functions and the state machine',
+  'xray:GetSamplingRules': 'state machine tracing',
+  'xray:GetSamplingTargets': 'state machine tracing',
+  'logs:CreateLogDelivery': 'state machine execution logging (a vended log delivery)',
+  'logs:GetLogDelivery': 'state machine execution logging',
+  'logs:UpdateLogDelivery': 'state machine execution logging',
+  'logs:DeleteLogDelivery': 'state machine execution logging',
+  'logs:ListLogDeliveries': 'state machine execution logging',
+  'logs:PutResourcePolicy': 'state machine execution logging (CDK default grant)',
+  'logs:DescribeResourcePolicies': 'state machine execution logging (CDK default grant)',
+  'logs:DescribeLogGroups': 'state machine execution logging (CDK default grant)',
+};
 
 // Non-default settings, so each assertion also proves the context reaches the resource.
 const CONTEXT = {
@@ -127,9 +151,27 @@ describe('functions', () => {
     }
   });
 
+  it('log to groups that keep the configured retention and go with the stack, as does the state machine', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    // One per function, and the state machine's execution history.
+    expect(Object.keys(groups).sort()).toEqual(
+      [
+        ...allFunctions().map(([, fn]) => logicalId(synth, fn.logGroup)),
+        logicalId(synth, synth.stack.workflow.logGroup),
+      ].sort(),
+    );
+    for (const [id, group] of Object.entries(groups)) {
+      expect(group.Properties.RetentionInDays, id).toBe(14);
+      expect(group.DeletionPolicy, id).toBe('Delete');
+      expect(group.Properties.KmsKeyId, id).toBeUndefined();
+    }
+  });
+
   it('get the environment contract: the lake for all, mail and link settings for notify, the state machine for ingest', () => {
     const powertools = {
       POWERTOOLS_SERVICE_NAME: 'serverless-insights',
+      // The handlers' business metrics (EMF through their logs): one namespace per stack.
+      POWERTOOLS_METRICS_NAMESPACE: 'ServerlessInsights',
       LOG_LEVEL: 'DEBUG',
       NODE_OPTIONS: '--enable-source-maps',
     };
@@ -197,18 +239,32 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  it('uses "*" only where AWS offers no resource-level permission (X-Ray, log delivery)', () => {
-    const roles = [
-      ...allFunctions().map(([, fn]) => roleOf(fn)),
-      logicalId(synth, synth.stack.workflow.stateMachine.role),
-    ];
-    for (const role of roles) {
-      const wildcard = statementsOf(template, role).filter((s) => s.resources.includes('*'));
-      for (const action of wildcard.flatMap((s) => s.actions))
-        expect(action, role).toMatch(/^(xray|logs):/);
-      for (const action of statementsOf(template, role).flatMap((s) => s.actions))
-        expect(action).not.toContain('*');
+  it('uses "*" only where AWS offers no resource-level permission (X-Ray, log delivery), and no wildcard action', () => {
+    // Every Allow of every policy in the template (roles, trust, buckets, queues, Lambda permissions).
+    const allows = templateStatements(template).filter((s) => s.effect === 'Allow');
+    expect(allows.length).toBeGreaterThan(50);
+    for (const s of allows) {
+      const line = statementLine(s);
+      for (const action of s.actions) expect(action, line).not.toContain('*');
+      // No resource that ends in a bare ":*" (every resource of a service in the account).
+      for (const resource of s.resources) expect(resource, line).not.toMatch(/:\*$/);
+      if (s.resources.includes('*'))
+        for (const action of s.actions)
+          expect(Object.keys(NO_RESOURCE_LEVEL), line).toContain(action);
     }
+    // Every entry is still needed: an action the stack no longer has leaves the list.
+    const starred = allows.filter((s) => s.resources.includes('*')).flatMap((s) => s.actions);
+    expect(Object.keys(NO_RESOURCE_LEVEL).filter((a) => !starred.includes(a))).toEqual([]);
+  });
+
+  it('lets anyone in only through the link function URL, whose signed token is the authentication', () => {
+    const open = templateStatements(template).filter(
+      (s) => s.effect === 'Allow' && (s.principal ?? '').split(' ').some((p) => /(^|:)\*$/.test(p)),
+    );
+    expect(open.map(statementLine).sort()).toEqual([
+      'function ReportLinkFunction: Allow [*] lambda:InvokeFunction on <ReportLinkFunction.Arn> if {"InvokedViaFunctionUrl":true}',
+      'function ReportLinkFunction: Allow [*] lambda:InvokeFunctionUrl on <ReportLinkFunction.Arn> if {"FunctionUrlAuthType":"NONE"}',
+    ]);
   });
 
   it('lets only ingest delete objects, and nobody write to incoming/ or config/', () => {
@@ -409,6 +465,13 @@ describe('triggers', () => {
         }),
       ],
     });
+    // Only this rule may invoke ingest (besides its own async retries).
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: arnOf(logicalId(synth, synth.stack.ingest.function.function)),
+      Principal: 'events.amazonaws.com',
+      SourceArn: arnOf(logicalId(synth, synth.stack.ingest.rule)),
+    });
     // One ingest at a time: no two first files of a dataset infer two contracts.
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: Match.absent(),
@@ -455,6 +518,45 @@ describe('triggers', () => {
         RetryPolicy: { MaximumRetryAttempts: 3 },
       },
     });
+  });
+});
+
+describe('alarms', () => {
+  it('go off on a failed run and on anything parked in a dead-letter queue', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    const onceInFiveMinutes = {
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      Period: 300,
+      TreatMissingData: 'notBreaching',
+    };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...onceInFiveMinutes,
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Statistic: 'Sum',
+      Dimensions: [
+        {
+          Name: 'StateMachineArn',
+          Value: ref(logicalId(synth, synth.stack.workflow.stateMachine)),
+        },
+      ],
+    });
+    for (const queue of [
+      synth.stack.ingest.deadLetterQueue,
+      synth.stack.schedule.deadLetterQueue,
+    ]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...onceInFiveMinutes,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(synth, queue), 'QueueName'] } },
+        ],
+      });
+    }
   });
 });
 

@@ -113,3 +113,144 @@ export function resourcesFor(template: Template, roleLogicalId: string, action: 
     .flatMap((s) => s.resources)
     .sort();
 }
+
+/**
+ * A CloudFormation reference made readable and stable: `<LakeBucketB1D32E10.Arn>/runs/*` ->
+ * `<LakeBucket.Arn>/runs/*`. The 8 hex digits CDK appends to a logical id hash its construct
+ * path, which the readable part already names.
+ */
+export const readable = (value: unknown): string =>
+  flattenCfnReference(value).replace(/<([A-Za-z][A-Za-z0-9]*?)[0-9A-F]{8}((?:\.\w+)?)>/g, '<$1$2>');
+
+const withoutHash = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
+
+/** Condition values flattened the same way, keys kept. */
+function readableCondition(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(readableCondition);
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::')))
+      return readable(value);
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, readableCondition(v)] as const),
+    );
+  }
+  return value;
+}
+
+/** One statement of one policy of the template. */
+export interface TemplateStatement {
+  /**
+   * Whose policy: `role <Role>` (what a role may do), `trust <Role>` (who may assume it),
+   * `bucket <Bucket>`, `queue <Queue>`, `function <Function>` (a Lambda permission), or
+   * `<Type> <LogicalId>` for any other resource that holds a policy document.
+   */
+  policy: string;
+  effect: string;
+  /** Resource and trust policies: `Service:events.amazonaws.com`, `AWS:*`, `*`. */
+  principal?: string;
+  actions: string[];
+  resources: string[];
+  condition?: unknown;
+}
+
+type Doc = { Statement: Record<string, unknown>[] };
+const isDoc = (value: unknown): value is Doc =>
+  !!value && typeof value === 'object' && Array.isArray((value as Doc).Statement);
+
+/** Every policy document under a value (a resource's properties), with the path that leads to it. */
+function docsUnder(value: unknown, path: string[] = []): { path: string[]; doc: Doc }[] {
+  if (isDoc(value)) return [{ path, doc: value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => docsUnder(v, [...path, String(i)]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => docsUnder(v, [...path, k]));
+  return [];
+}
+
+function principalOf(principal: unknown): string | undefined {
+  if (principal === undefined) return undefined;
+  if (typeof principal === 'string') return principal;
+  return Object.entries(principal as Record<string, unknown>)
+    .flatMap(([kind, ids]) => [ids].flat().map((id) => `${kind}:${readable(id)}`))
+    .sort()
+    .join(' ');
+}
+
+/**
+ * Every statement of every policy in the template: identity policies (AWS::IAM::Policy, a
+ * role's inline policies, AWS::IAM::ManagedPolicy), role trust policies, resource policies
+ * (bucket, queue, and any other resource that holds a policy document) and Lambda permissions
+ * (statements of a function's resource policy). Managed policy ARNs attached to a role come out
+ * as a statement with the action `managed-policy`.
+ */
+export function templateStatements(template: Template): TemplateStatement[] {
+  const resources = template.toJSON().Resources as Record<string, Resource>;
+  const out: TemplateStatement[] = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Lambda::Permission') {
+      const condition = Object.fromEntries(
+        ['SourceArn', 'SourceAccount', 'FunctionUrlAuthType', 'InvokedViaFunctionUrl']
+          .filter((k) => props[k] !== undefined)
+          .map((k) => [k, readableCondition(props[k])]),
+      );
+      out.push({
+        policy: `function ${readable(props['FunctionName']).replace(/^<(.*)\.Arn>$/, '$1')}`,
+        effect: 'Allow',
+        principal: readable(props['Principal']),
+        actions: [String(props['Action'])],
+        resources: [readable(props['FunctionName'])],
+        ...(Object.keys(condition).length ? { condition } : {}),
+      });
+      continue;
+    }
+    for (const arn of (props['ManagedPolicyArns'] as unknown[] | undefined) ?? []) {
+      out.push({
+        policy: `role ${withoutHash(id)}`,
+        effect: 'Allow',
+        actions: ['managed-policy'],
+        resources: [readable(arn)],
+      });
+    }
+    for (const { path, doc } of docsUnder(props)) {
+      const owners = (ref: unknown) =>
+        [ref]
+          .flat()
+          .map((r) => readable(r).replace(/^<(.*)>$/, '$1'))
+          .join(' ');
+      const policy =
+        resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy'
+          ? `role ${owners(props['Roles'])}`
+          : resource.Type === 'AWS::IAM::Role'
+            ? `${path[0] === 'AssumeRolePolicyDocument' ? 'trust' : 'role'} ${withoutHash(id)}`
+            : resource.Type === 'AWS::S3::BucketPolicy'
+              ? `bucket ${owners(props['Bucket'])}`
+              : resource.Type === 'AWS::SQS::QueuePolicy'
+                ? `queue ${owners(props['Queues'])}`
+                : `${resource.Type} ${withoutHash(id)}`;
+      for (const s of doc.Statement) {
+        const principal = principalOf(s['Principal']);
+        out.push({
+          policy,
+          effect: String(s['Effect']),
+          ...(principal !== undefined ? { principal } : {}),
+          actions: [s['Action']].flat().map(String).sort(),
+          resources: [s['Resource'] ?? []].flat().map(readable).sort(),
+          ...(s['Condition'] !== undefined ? { condition: readableCondition(s['Condition']) } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A statement on one line, as the reviewed list in iam.test.ts holds it. */
+export const statementLine = (s: TemplateStatement): string =>
+  [
+    `${s.policy}:`,
+    s.effect,
+    ...(s.principal !== undefined ? [`[${s.principal}]`] : []),
+    s.actions.join(' '),
+    ...(s.resources.length ? ['on', s.resources.join(' ')] : []),
+    ...(s.condition !== undefined ? ['if', JSON.stringify(s.condition)] : []),
+  ].join(' ');
