@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError } from '#platform/errors.ts';
-import { assertIdentifier, assertLakeKey } from '#platform/identifiers.ts';
+import { assertDatasetName, assertLakeKey } from '#platform/identifiers.ts';
 import type { BlobStore, Catalog, Clock, Contract, DuckDb, Manifest } from '#platform/ports.ts';
 import { quoteIdent } from '#query/sql.ts';
 import {
@@ -71,7 +71,7 @@ export async function ingestObject(
   const { store, duck, clock, workDir } = deps;
   const { key } = request;
   assertLakeKey(key);
-  const dataset = assertIdentifier(request.dataset ?? datasetFromKey(key), 'Dataset');
+  const dataset = assertDatasetName(request.dataset ?? datasetFromKey(key));
   const info = await store.head(key);
   if (!info) throw new NotFoundError(`No object at ${store.url(key)}`);
   const sourceId = sourceIdOf(key, info.etag);

@@ -16,6 +16,25 @@ export function assertIdentifier(name: string, what: string): string {
   return name;
 }
 
+/**
+ * In AWS a dataset is two Glue objects: its view, named after the dataset, and the table of its
+ * Parquet files, named with this suffix (functions/platform/aws/glue-view.ts). A dataset
+ * named with it could take another dataset's files table, so no dataset may be.
+ * `toIdentifier` never makes `__`, so only a name given by hand can end so.
+ */
+export const FILES_TABLE_SUFFIX = '__files';
+
+/** A dataset's name: an identifier that does not end in FILES_TABLE_SUFFIX. */
+export function assertDatasetName(name: string): string {
+  assertIdentifier(name, 'Dataset');
+  if (name.endsWith(FILES_TABLE_SUFFIX)) {
+    throw new InputRejectedError(
+      `Dataset ${JSON.stringify(name)} is not a valid name: names ending in ${FILES_TABLE_SUFFIX} are reserved for the tables of the datasets' files in AWS`,
+    );
+  }
+  return name;
+}
+
 /** Turns a header or file name into an identifier: `Net Amount ($)` -> `net_amount`. */
 export function toIdentifier(raw: string): string {
   const cleaned = raw

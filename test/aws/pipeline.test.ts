@@ -26,6 +26,7 @@ import { awsIngestDeps } from '#handlers/aws-deps.ts';
 import * as ingest from '#handlers/ingest.ts';
 import * as reportLink from '#handlers/report-link.ts';
 import { glueTableInput } from '#platform/aws/glue-table.ts';
+import { decodePrestoView, glueViewInput } from '#platform/aws/glue-view.ts';
 import { reportLinkAdapters } from '#platform/aws/report-links.ts';
 import { awsRuntime } from '#platform/aws/runtime.ts';
 import type { Manifest } from '#platform/ports.ts';
@@ -33,7 +34,7 @@ import type { Runtime } from '#platform/runtime.ts';
 import { systemClock } from '#platform/runtime.ts';
 import { UNIT_PRICES } from '#report/cost.ts';
 import { validateReport } from '#report/report-schema.ts';
-import type { ReportModel } from '#report/model.ts';
+import { customerFindings, type ReportModel } from '#report/model.ts';
 import { FakeAthena, TRANSLATIONS } from '../helpers/fake-athena.ts';
 import {
   FakeGlue,
@@ -116,6 +117,12 @@ function differences(a: unknown, b: unknown, path = '$'): string[] {
   }
   return Object.is(a, b) ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
 }
+
+/** A report as both runtimes must agree on it: the run's record differs (ids, times, bytes), and so does the name given to one upload. */
+const comparable = (r: ReportModel) =>
+  JSON.parse(
+    JSON.stringify({ ...r, run: null }, (k, v: unknown) => (k === 'sourceKey' ? undefined : v)),
+  ) as unknown;
 
 /** The EventBridge event S3 sends for a new object; the key URL-encoded as S3 encodes it. */
 function objectCreated(key: string, size: number, etag: string, versionId: string) {
@@ -281,23 +288,33 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
     expect(ingested.map((i) => i.key)).toContain('incoming/sales_transactions/sales 2023-2024.csv');
   });
 
-  it('creates one Glue table per dataset from its contract, and leaves it when nothing changed', async () => {
+  it('creates a table of the files and a view per dataset from its contract, and leaves them when nothing changed', async () => {
     const today = new Date().toISOString().slice(0, 10);
     expect(glueCatalog.creates.map((c) => c.TableInput!.Name)).toEqual(
-      demo.files.map((f) => f.dataset),
+      demo.files.flatMap((f) => [`${f.dataset}__files`, f.dataset]),
     );
-    for (const create of glueCatalog.creates) {
-      const contract = await ingestRuntime.catalog.getContract(create.TableInput!.Name!);
-      expect(create).toEqual({
+    for (const { dataset } of demo.files) {
+      const contract = await ingestRuntime.catalog.getContract(dataset);
+      const [files, view] = [`${dataset}__files`, dataset].map((name) =>
+        glueCatalog.creates.find((c) => c.TableInput!.Name === name),
+      );
+      expect(files).toEqual({
         DatabaseName: DATABASE,
         TableInput: glueTableInput(contract!, { bucket: BUCKET, snapshotsFrom: today }),
       });
-      expect(create.TableInput!.StorageDescriptor!.Location).toBe(
+      expect(files!.TableInput!.StorageDescriptor!.Location).toBe(
         `s3://${BUCKET}/curated/${contract!.dataset}/`,
       );
-      expect(create.TableInput!.PartitionKeys).toEqual([
+      expect(files!.TableInput!.PartitionKeys).toEqual([
         { Name: contract!.partition, Type: 'string' },
       ]);
+      expect(view).toEqual({
+        DatabaseName: DATABASE,
+        TableInput: glueViewInput(contract!, DATABASE),
+      });
+      expect(decodePrestoView(view!.TableInput!.ViewOriginalText!).originalSql).toContain(
+        `FROM "${dataset}__files"`,
+      );
     }
     expect(glueCatalog.updates).toEqual([]);
     // The handler's sync after each file (and the re-delivery) found the table as it should be.
@@ -443,12 +460,7 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
   it('reports what the local runtime reports from the same files: the same SQL on both engines', async () => {
     const local = await runDemoPipeline('local-twin', 42);
     await rm(local.dir, { recursive: true, force: true });
-    // The run's record differs (ids, times, bytes), and so does the name given to one upload.
-    const model = (r: ReportModel) =>
-      JSON.parse(
-        JSON.stringify({ ...r, run: null }, (k, v: unknown) => (k === 'sourceKey' ? undefined : v)),
-      ) as unknown;
-    expect(differences(model(report), model(local.report))).toEqual([]);
+    expect(differences(comparable(report), comparable(local.report))).toEqual([]);
   });
 
   it('emails why when Athena fails a query, and ends the run in the failure path', async () => {
@@ -488,5 +500,62 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
     );
     expect(text).not.toContain(LINK_URL);
     expect(bucket.keys(`reports/${scheduled}/`)).toEqual([]);
+  });
+  it('counts each customer once when customer_profiles is uploaded again under another key, as the local runtime does', async () => {
+    const profiles = demo.files.find((f) => f.dataset === 'customer_profiles')!;
+    const first = ingested.find((i) => i.manifest.dataset === 'customer_profiles')!.manifest;
+    const name = 'customer_profiles (copy).csv';
+    const key = `incoming/customer_profiles/${name}`;
+    const body = await readFile(profiles.path);
+    const put = await new S3Client({}).send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }),
+    );
+    const copy = await ingestHandler(
+      objectCreated(key, body.length, put.ETag!, put.VersionId!),
+      context('ingest'),
+    );
+    // Another source, the same snapshot day: both files' rows are in the lake.
+    expect(copy.manifest.sourceId).not.toBe(first.sourceId);
+    expect(copy.manifest.partitions).toEqual(first.partitions);
+    expect(copy.manifest.rowsCurated).toBe(first.rowsCurated);
+    expect(copy.table).toBe('unchanged');
+
+    // Athena: the files table holds every copy, the dataset's view each customer once.
+    const engine = (await workflowRuntime()).engine;
+    const [files] = await engine.query(
+      'SELECT count(*) AS n, count(DISTINCT customer_id) AS ids FROM customer_profiles__files',
+    );
+    const [view] = await engine.query(
+      'SELECT count(*) AS n, count(DISTINCT customer_id) AS ids FROM customer_profiles',
+    );
+    expect(files).toEqual({ n: 2 * first.rowsCurated, ids: first.rowsCurated });
+    expect(view).toEqual({ n: first.rowsCurated, ids: first.rowsCurated });
+
+    const runAgain = 'after-second-upload';
+    await runReportWorkflow(await workflowRuntime(), {
+      runId: runAgain,
+      trigger: 'test',
+      retryPauseMs: 1,
+    });
+    const again = validateReport(JSON.parse(bucket.text(`reports/${runAgain}/report.json`)));
+    const section = (r: ReportModel) => r.datasets.find((d) => d.dataset === 'customer_profiles')!;
+    // The second file is counted as curated, but the queries see each customer once.
+    expect(section(again).files).toHaveLength(2);
+    expect(section(again).rowsCurated).toBe(2 * first.rowsCurated);
+    expect(section(again).rowsAnalyzed).toBe(section(report).rowsAnalyzed);
+    expect(section(again).rowsAnalyzed).toBe(first.rowsCurated);
+    // The same findings as the run before the copy (sums may differ in their last bits).
+    expect(customerFindings(again).map((f) => f.customers)).toEqual(
+      customerFindings(report).map((f) => f.customers),
+    );
+    expect(differences(again.findings, report.findings)).toEqual([]);
+
+    // The local runtime, given the same two uploads, reports the same.
+    const local = await runDemoPipeline('local-twin-again', 42, [
+      { dataset: 'customer_profiles', name },
+    ]);
+    await rm(local.dir, { recursive: true, force: true });
+    expect(section(local.report).rowsAnalyzed).toBe(first.rowsCurated);
+    expect(differences(comparable(again), comparable(local.report))).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler, resolveKey, runNameFor } from '#handlers/ingest.ts';
 import { glueTableSync } from '#platform/aws/glue-catalog.ts';
 import { glueTableInput } from '#platform/aws/glue-table.ts';
+import { glueViewInput } from '#platform/aws/glue-view.ts';
 import { localRuntime } from '#platform/local/runtime.ts';
 
 const glue = mockClient(GlueClient);
@@ -65,17 +66,18 @@ describe('the ingest Lambda handler', () => {
     expect(started).toEqual([runNameFor(first.manifest), runNameFor(first.manifest)]);
   });
 
-  it('brings the Glue table in line with the contract after every file, writing only when it differs', async () => {
+  it('brings the Glue table and view in line with the contract after every file, writing only when they differ', async () => {
     const lake = await mkdtemp(join(tmpdir(), 'handler-glue-'));
     const runtime = await localRuntime({ lake });
     await runtime.store.put('incoming/orders/a.csv', await readFile(join(FIXTURES, 'good.csv')));
-    let table: Table | undefined;
-    glue.on(GetTableCommand).callsFake(() => {
+    const tables = new Map<string, Table>();
+    glue.on(GetTableCommand).callsFake((input: { Name: string }) => {
+      const table = tables.get(input.Name);
       if (!table) throw Object.assign(new Error('none'), { name: 'EntityNotFoundException' });
       return { Table: table };
     });
     glue.on(CreateTableCommand).callsFake((input: { TableInput: Table }) => {
-      table = input.TableInput;
+      tables.set(input.TableInput.Name!, input.TableInput);
       return {};
     });
     const handler = makeHandler({
@@ -98,13 +100,16 @@ describe('the ingest Lambda handler', () => {
 
     expect(first.table).toBe('created');
     expect(again.table).toBe('unchanged');
-    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(1);
+    // The table of the Parquet files, then the view that keeps each id once.
+    expect(glue.commandCalls(CreateTableCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        DatabaseName: 'insights',
+        TableInput: glueTableInput(contract!, { bucket: 'lake-bucket', snapshotsFrom: '' }),
+      },
+      { DatabaseName: 'insights', TableInput: glueViewInput(contract!, 'insights') },
+    ]);
     expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
-    expect(glue.commandCalls(CreateTableCommand)[0]!.args[0].input).toEqual({
-      DatabaseName: 'insights',
-      TableInput: glueTableInput(contract!, { bucket: 'lake-bucket', snapshotsFrom: '' }),
-    });
-    expect(table!.StorageDescriptor!.Columns!.map((c) => c.Name)).toEqual(
+    expect(tables.get('orders__files')!.StorageDescriptor!.Columns!.map((c) => c.Name)).toEqual(
       contract!.columns.map((c) => c.name),
     );
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestFiles } from '#cli/ingest-files.ts';
+import { ingestFile, ingestFiles } from '#cli/ingest-files.ts';
 import { runReportWorkflow, type WorkflowResult } from '#cli/local-workflow.ts';
 import { consoleProgress } from '#cli/progress.ts';
 import { writeDemo, type DemoManifest } from '#demo/generate.ts';
@@ -17,8 +17,21 @@ export interface DemoRun {
   markdown: string;
 }
 
-/** The demo data through ingest and the real workflow JSON, as `insights demo` runs it. */
-export async function runDemoPipeline(runId: string, seed = 42): Promise<DemoRun> {
+/** A demo file uploaded once more, under another name in its dataset's folder. */
+export interface ReUpload {
+  dataset: string;
+  name: string;
+}
+
+/**
+ * The demo data through ingest and the real workflow JSON, as `insights demo` runs it; then
+ * each of `again`, a demo file ingested a second time under another name, before the run.
+ */
+export async function runDemoPipeline(
+  runId: string,
+  seed = 42,
+  again: ReUpload[] = [],
+): Promise<DemoRun> {
   const dir = await mkdtemp(join(tmpdir(), `insights-${runId}-`));
   const demo = await writeDemo(join(dir, 'data'), { seed });
   const runtime = await localRuntime({ lake: join(dir, 'lake'), outbox: join(dir, 'outbox') });
@@ -30,6 +43,17 @@ export async function runDemoPipeline(runId: string, seed = 42): Promise<DemoRun
       {},
       consoleProgress(process.stderr, true),
     );
+    for (const { dataset, name } of again) {
+      const file = demo.files.find((f) => f.dataset === dataset);
+      if (!file) throw new Error(`The demo has no dataset ${dataset}`);
+      const outcome = await ingestFile(
+        runtime,
+        file.path,
+        { dataset, name },
+        consoleProgress(process.stderr, true),
+      );
+      if (outcome.error) throw new Error(`Uploading ${name} again failed: ${outcome.error}`);
+    }
     result = await runReportWorkflow(runtime, { runId, trigger: 'test' });
   } finally {
     runtime.close();

@@ -17,14 +17,18 @@ import {
 import type { Table } from '@aws-sdk/client-glue';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { decodePrestoView, PRESTO_VIEW_PARAMETERS } from '#platform/aws/glue-view.ts';
 import type { FakeGlue } from './fake-aws-services.ts';
 import type { FakeS3Bucket } from './fake-s3.ts';
 
 /**
  * Athena behind `mockClient(AthenaClient)`, executing each query on DuckDB over the Parquet
  * that the fake S3 bucket holds, through the tables the fake Glue catalog holds: a table is
- * its Glue columns (cast to their Glue types; a column no file has reads as NULL) and its
- * partition key as text, over the files under its location.
+ * its Glue columns (cast to their Glue types; a column no file has reads as NULL), its
+ * partition key as text and the Hive connector's `"$path"` (each row's `s3://` URI), over the
+ * files under its location. A Presto view (a VIRTUAL_VIEW with `presto_view` and `comment`
+ * set as Trino reads them) is its decoded `originalSql`, with the same translations as a
+ * query, checked against its declared columns as Athena checks a view for staleness.
  *
  * What it models of Athena: the workgroup and database checks, QUEUED/RUNNING before the end
  * state (`runningPolls`), FAILED with a StateChangeReason (`failWhen`, an unknown function or
@@ -34,8 +38,9 @@ import type { FakeS3Bucket } from './fake-s3.ts';
  * last page. Trino's names of the engine-specific functions are translated narrowly
  * (`TRANSLATIONS`); every translated query is recorded.
  *
- * What it does not: bytes scanned are the whole size of the files of every table the query
- * names (Athena reads only the columns and row groups it needs, so it reports less);
+ * What it does not: `"$path"` is a visible column here (Trino hides it from `SELECT *`);
+ * bytes scanned are the whole size of the files of every table the query names, directly or
+ * through views (Athena reads only the columns and row groups it needs, so it reports less);
  * `approx_percentile` is exact here; results are not written to S3; no query queues
  * behind the workgroup's concurrency limit.
  */
@@ -188,13 +193,12 @@ export class FakeAthena {
     if (injected) return fail(injected);
 
     await this.refresh();
-    const tables = [...this.options.glue.tables.values()].filter((t) => names(sql, t.Name!));
+    const tables = this.tablesNamed(sql);
     for (const t of tables) {
       const problem = this.broken.get(t.Name!);
       if (problem) return fail(problem);
     }
-    let ran = sql;
-    for (const t of TRANSLATIONS) ran = ran.replace(t.trino, t.duckdb);
+    const ran = translate(sql);
     if (ran !== sql) query.translated = ran;
     try {
       const reader = await this.connection.runAndReadAll(ran);
@@ -288,6 +292,24 @@ export class FakeAthena {
     return query;
   }
 
+  /** The tables and views the SQL names, and those the views name, each once. */
+  private tablesNamed(sql: string, seen = new Set<string>()): Table[] {
+    const found: Table[] = [];
+    for (const t of this.options.glue.tables.values()) {
+      if (seen.has(t.Name!) || !names(sql, t.Name!)) continue;
+      seen.add(t.Name!);
+      found.push(t);
+      if (t.TableType === 'VIRTUAL_VIEW' && t.ViewOriginalText) {
+        try {
+          found.push(...this.tablesNamed(decodePrestoView(t.ViewOriginalText).originalSql, seen));
+        } catch {
+          // Not a Presto view: `broken` says why.
+        }
+      }
+    }
+    return found;
+  }
+
   /** The S3 prefix of a table, if it points into the fake bucket. */
   private prefixOf(table: Table): string | undefined {
     const location = table.StorageDescriptor?.Location ?? '';
@@ -323,7 +345,7 @@ export class FakeAthena {
     const dir = join(this.options.workDir, `lake-${++this.generation}`);
     this.broken = new Map();
     this.fileSizes = new Map();
-    for (const table of tables) {
+    for (const table of tables.filter((t) => t.TableType !== 'VIRTUAL_VIEW')) {
       const files = this.filesOf(table);
       for (const key of files) {
         const body = this.options.bucket.current(key)!.body;
@@ -334,7 +356,22 @@ export class FakeAthena {
       await this.view(
         table,
         files.map((k) => join(dir, k)),
+        dir,
       );
+    }
+    // Views over tables, and over views: each pass makes those whose relations exist.
+    let pending = tables.filter((t) => t.TableType === 'VIRTUAL_VIEW');
+    while (pending.length > 0) {
+      const failed: { table: Table; reason: string }[] = [];
+      for (const table of pending) {
+        const reason = await this.prestoView(table);
+        if (reason) failed.push({ table, reason });
+      }
+      if (failed.length === pending.length) {
+        for (const { table, reason } of failed) this.broken.set(table.Name!, reason);
+        break;
+      }
+      pending = failed.map((f) => f.table);
     }
     if (this.generation > 1)
       await rm(join(this.options.workDir, `lake-${this.generation - 1}`), {
@@ -344,13 +381,57 @@ export class FakeAthena {
     this.signature = signature;
   }
 
-  private async view(table: Table, paths: string[]): Promise<void> {
+  /**
+   * Makes the DuckDB view of a Glue VIRTUAL_VIEW, as Athena reads a Presto view: its flags, its
+   * decoded SQL (translated as a query is), and its declared columns, which must be the
+   * query's. Returns why it cannot be made, as Athena would say it.
+   */
+  private async prestoView(table: Table): Promise<string | undefined> {
+    const name = table.Name!;
+    const where = `awsdatacatalog.${this.options.glue.database}.${name}`;
+    const parameters = table.Parameters ?? {};
+    if (
+      parameters['presto_view'] !== PRESTO_VIEW_PARAMETERS.presto_view ||
+      parameters['comment']?.toLowerCase() !== PRESTO_VIEW_PARAMETERS.comment.toLowerCase()
+    )
+      return `HIVE_VIEW_TRANSLATION_ERROR: Failed to translate Hive view '${this.options.glue.database}.${name}': not a Presto view`;
+    let view: ReturnType<typeof decodePrestoView>;
+    try {
+      view = decodePrestoView(table.ViewOriginalText ?? '');
+    } catch (error) {
+      return `HIVE_INVALID_VIEW_DATA: ${(error as Error).message}`;
+    }
+    if (view.catalog !== 'awsdatacatalog' || view.schema !== this.options.glue.database)
+      return `INVALID_VIEW: View '${where}' names catalog ${view.catalog} and schema ${view.schema}`;
+    try {
+      await this.connection.run(
+        `CREATE OR REPLACE VIEW ${quote(name)} AS ${translate(view.originalSql)}`,
+      );
+    } catch (error) {
+      return `INVALID_VIEW: Failed analyzing stored view '${where}': ${(error as Error).message.split('\n')[0]}`;
+    }
+    const reader = await this.connection.runAndReadAll(`DESCRIBE ${quote(name)}`);
+    const actual = (reader.getRows() as [string, string][]).map(([column, type]) => [
+      column.toLowerCase(),
+      type,
+    ]);
+    const declared = view.columns.map((c) => [c.name.toLowerCase(), trinoDuckType(c.type)]);
+    if (JSON.stringify(actual) !== JSON.stringify(declared))
+      return `VIEW_IS_STALE: line 1:1: View '${where}' is stale or in invalid state: its query has columns ${JSON.stringify(actual)}, its definition ${JSON.stringify(declared)}`;
+    return undefined;
+  }
+
+  /** Makes the DuckDB view of a Glue table over its files, copied below `dir`. */
+  private async view(table: Table, paths: string[], dir: string): Promise<void> {
     const name = quote(table.Name!);
     const columns = table.StorageDescriptor?.Columns ?? [];
     const partitions = table.PartitionKeys ?? [];
-    const nulls = [...columns, ...partitions].map(
-      (c) => `CAST(NULL AS ${duckType(c.Type!)}) AS ${quote(c.Name!)}`,
-    );
+    const nulls = [
+      ...[...columns, ...partitions].map(
+        (c) => `CAST(NULL AS ${duckType(c.Type!)}) AS ${quote(c.Name!)}`,
+      ),
+      `CAST(NULL AS VARCHAR) AS "$path"`,
+    ];
     if (paths.length === 0) {
       // Athena answers a table with no files with no rows.
       await this.connection.run(
@@ -382,12 +463,36 @@ export class FakeAthena {
           : `CAST(NULL AS ${duckType(c.Type!)}) AS ${quote(c.Name!)}`,
       ),
       ...partitions.map((p) => `CAST(${quote(p.Name!)} AS VARCHAR) AS ${quote(p.Name!)}`),
+      // The object's URI, as the Hive connector's hidden column has it.
+      `replace(filename, ${literal(`${dir}/`)}, ${literal(`s3://${this.options.bucket.name}/`)}) AS "$path"`,
     ];
     await this.connection.run(
       `CREATE OR REPLACE VIEW ${name} AS SELECT ${select.join(', ')} FROM read_parquet(${list}, ` +
-        `hive_partitioning = true, hive_types_autocast = false, union_by_name = true)`,
+        `hive_partitioning = true, hive_types_autocast = false, union_by_name = true, filename = true)`,
     );
   }
+}
+
+/** The SQL with Trino's spellings of the engine-specific functions made DuckDB's. */
+function translate(sql: string): string {
+  let ran = sql;
+  for (const t of TRANSLATIONS) ran = ran.replace(t.trino, t.duckdb);
+  return ran;
+}
+
+/** A Trino type of a view's JSON as DuckDB names it (`timestamp` is timestamp(3) on Athena). */
+function trinoDuckType(trino: string): string {
+  const types: Record<string, string> = {
+    varchar: 'VARCHAR',
+    bigint: 'BIGINT',
+    integer: 'INTEGER',
+    double: 'DOUBLE',
+    real: 'FLOAT',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP',
+  };
+  return types[trino.toLowerCase()] ?? trino.toUpperCase();
 }
 
 /** Whether the SQL names the table (quoted or not). */

@@ -8,8 +8,9 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { glueCatalog } from '#platform/aws/glue-catalog.ts';
+import { glueCatalog, glueTableSync } from '#platform/aws/glue-catalog.ts';
 import { glueTableInput, snapshotsFromOf, tableDiffers } from '#platform/aws/glue-table.ts';
+import { glueViewInput } from '#platform/aws/glue-view.ts';
 import { ConfigError, InputRejectedError, TransientError } from '#platform/errors.ts';
 import type { Catalog, Contract } from '#platform/ports.ts';
 
@@ -67,11 +68,12 @@ const stored = (input: TableInput): Table =>
     IsRegisteredWithLakeFormation: false,
   }) as Table;
 
-describe('glueTableInput: the Glue table is a function of the contract', () => {
+describe('glueTableInput: the Glue table of the files is a function of the contract', () => {
   it('describes a month-partitioned Parquet table over curated/<dataset>/ with partition projection', () => {
     expect(glueTableInput(sales, place)).toEqual({
-      Name: 'sales',
-      Description: 'serverless-insights dataset sales (events), from its contract',
+      Name: 'sales__files',
+      Description:
+        'serverless-insights dataset sales (events): the rows of its files, from its contract; query the view sales',
       TableType: 'EXTERNAL_TABLE',
       Parameters: {
         EXTERNAL: 'TRUE',
@@ -180,33 +182,50 @@ function catalogUnderTest(maxAttempts = 3) {
 }
 
 describe('glueCatalog', () => {
-  it('stores the contract, then creates the table of a new dataset in the database', async () => {
+  const view = (contract: Contract) => glueViewInput(contract, 'insights');
+  /** GetTable answers per table name; a name not given is not found. */
+  const tables = (byName: Record<string, TableInput>) =>
+    glue.on(GetTableCommand).callsFake((input: { Name: string }) => {
+      const table = byName[input.Name];
+      if (!table) throw notFound();
+      return { Table: stored(table) };
+    });
+  const inputs = <T>(calls: { args: [{ input: T }] }[]) => calls.map((c) => c.args[0].input);
+
+  it('stores the contract, then creates the table of the files and the view of a new dataset', async () => {
     const { base, catalog } = catalogUnderTest();
     glue.on(GetTableCommand).rejects(notFound());
     glue.on(CreateTableCommand).resolves({});
     await catalog.putContract(customers);
 
-    expect(glue.commandCalls(GetTableCommand)[0]!.args[0].input).toEqual({
-      DatabaseName: 'insights',
-      Name: 'customers',
-    });
-    const create = glue.commandCalls(CreateTableCommand);
-    expect(create).toHaveLength(1);
-    expect(create[0]!.args[0].input).toEqual({
-      DatabaseName: 'insights',
-      // A new snapshot table's projection starts today (UTC).
-      TableInput: glueTableInput(customers, { bucket: 'lake-bucket', snapshotsFrom: '2026-04-02' }),
-    });
+    // The files table, a table of the dataset's name from before views (none), the view.
+    expect(inputs(glue.commandCalls(GetTableCommand))).toEqual(
+      ['customers__files', 'customers', 'customers'].map((Name) => ({
+        DatabaseName: 'insights',
+        Name,
+      })),
+    );
+    expect(inputs(glue.commandCalls(CreateTableCommand))).toEqual([
+      {
+        DatabaseName: 'insights',
+        // A new snapshot table's projection starts today (UTC).
+        TableInput: glueTableInput(customers, {
+          bucket: 'lake-bucket',
+          snapshotsFrom: '2026-04-02',
+        }),
+      },
+      { DatabaseName: 'insights', TableInput: view(customers) },
+    ]);
     expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
     expect(base.stored).toEqual([customers]);
     expect(await catalog.getContract('customers')).toEqual(customers);
     expect(await catalog.listDatasets()).toEqual(['customers']);
   });
 
-  it('updates the table when the contract gained a column, keeping the first snapshot day', async () => {
+  it('updates the table and the view when the contract gained a column, keeping the first snapshot day', async () => {
     const { catalog } = catalogUnderTest();
     const before = { bucket: 'lake-bucket', snapshotsFrom: '2025-01-15' };
-    glue.on(GetTableCommand).resolves({ Table: stored(glueTableInput(customers, before)) });
+    tables({ customers__files: glueTableInput(customers, before), customers: view(customers) });
     glue.on(UpdateTableCommand).resolves({});
     const evolved: Contract = {
       ...customers,
@@ -218,52 +237,105 @@ describe('glueCatalog', () => {
     };
     await catalog.putContract(evolved);
 
-    const update = glue.commandCalls(UpdateTableCommand);
-    expect(update).toHaveLength(1);
-    expect(update[0]!.args[0].input).toEqual({
-      DatabaseName: 'insights',
-      TableInput: glueTableInput(evolved, before),
-    });
-    expect(update[0]!.args[0].input.TableInput!.StorageDescriptor!.Columns!.at(-1)).toEqual({
+    const update = inputs(glue.commandCalls(UpdateTableCommand));
+    expect(update).toEqual([
+      { DatabaseName: 'insights', TableInput: glueTableInput(evolved, before) },
+      { DatabaseName: 'insights', TableInput: view(evolved) },
+    ]);
+    expect(update[0]!.TableInput!.StorageDescriptor!.Columns!.at(-1)).toEqual({
       Name: 'signup',
       Type: 'date',
       Comment: 'time',
     });
+    // The view has the column too, before the partition column.
+    expect(update[1]!.TableInput!.StorageDescriptor!.Columns!.slice(-2)).toEqual([
+      { Name: 'signup', Type: 'date', Comment: 'time' },
+      { Name: 'snapshot', Type: 'string', Comment: 'partition' },
+    ]);
     expect(glue.commandCalls(CreateTableCommand)).toHaveLength(0);
   });
 
-  it('writes nothing to Glue when the table already matches the contract', async () => {
+  it('writes nothing to Glue when the table and the view already match the contract', async () => {
     const { base, catalog } = catalogUnderTest();
-    glue.on(GetTableCommand).resolves({ Table: stored(glueTableInput(sales, place)) });
+    tables({ sales__files: glueTableInput(sales, place), sales: view(sales) });
     await catalog.putContract({ ...sales, version: 3 });
-    expect(glue.commandCalls(GetTableCommand)).toHaveLength(1);
+    expect(inputs(glue.commandCalls(GetTableCommand)).map((i) => i.Name)).toEqual([
+      'sales__files',
+      'sales',
+    ]);
     expect(glue.commandCalls(CreateTableCommand)).toHaveLength(0);
     expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
     expect(base.stored).toHaveLength(1);
   });
 
+  it('answers what happened: created, updated, unchanged, idempotently', async () => {
+    const made: Record<string, TableInput> = {};
+    glue.on(GetTableCommand).callsFake((input: { Name: string }) => {
+      if (!made[input.Name]) throw notFound();
+      return { Table: stored(made[input.Name]!) };
+    });
+    const keep = (input: { TableInput: TableInput }) => {
+      made[input.TableInput.Name!] = input.TableInput;
+      return {};
+    };
+    glue.on(CreateTableCommand).callsFake(keep);
+    glue.on(UpdateTableCommand).callsFake(keep);
+    const sync = glueTableSync(new GlueClient({ region: 'eu-west-1' }), {
+      database: 'insights',
+      bucket: 'lake-bucket',
+      clock: { now: () => new Date('2026-04-02T23:30:00Z') },
+    });
+    expect(await sync(sales)).toBe('created');
+    expect(await sync(sales)).toBe('unchanged');
+    expect(await sync(withRegion)).toBe('updated');
+    expect(await sync(withRegion)).toBe('unchanged');
+    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(2);
+    expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(2);
+    expect(made['sales']).toEqual(view(withRegion));
+  });
+
+  it("replaces a table of the dataset's name from before views by the view, keeping its first snapshot day", async () => {
+    const { catalog } = catalogUnderTest();
+    const before = { bucket: 'lake-bucket', snapshotsFrom: '2025-01-15' };
+    // What sync made before the files table had its own name.
+    tables({ customers: { ...glueTableInput(customers, before), Name: 'customers' } });
+    glue.on(CreateTableCommand).resolves({});
+    glue.on(UpdateTableCommand).resolves({});
+    await catalog.putContract(customers);
+    expect(inputs(glue.commandCalls(CreateTableCommand))).toEqual([
+      { DatabaseName: 'insights', TableInput: glueTableInput(customers, before) },
+    ]);
+    expect(inputs(glue.commandCalls(UpdateTableCommand))).toEqual([
+      { DatabaseName: 'insights', TableInput: view(customers) },
+    ]);
+  });
+
   it('compares again when the table appeared between its GetTable and CreateTable', async () => {
     const { catalog } = catalogUnderTest();
     glue
-      .on(GetTableCommand)
+      .on(GetTableCommand, { Name: 'sales__files' })
       .rejectsOnce(notFound())
       .resolves({ Table: stored(glueTableInput(sales, place)) });
+    glue.on(GetTableCommand, { Name: 'sales' }).resolves({ Table: stored(view(withRegion)) });
     glue
       .on(CreateTableCommand)
       .rejects(Object.assign(new Error('exists'), { name: 'AlreadyExistsException' }));
     glue.on(UpdateTableCommand).resolves({});
     await catalog.putContract(withRegion);
     expect(glue.commandCalls(CreateTableCommand)).toHaveLength(1);
-    expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(1);
+    expect(inputs(glue.commandCalls(UpdateTableCommand))).toEqual([
+      { DatabaseName: 'insights', TableInput: glueTableInput(withRegion, place) },
+    ]);
   });
 
   it('retries throttled Glue calls with backoff, then succeeds', async () => {
     const { base, catalog, slept } = catalogUnderTest();
-    glue.on(GetTableCommand).rejectsOnce(throttled()).rejectsOnce(notFound());
+    glue.on(GetTableCommand).rejectsOnce(throttled()).rejects(notFound());
     glue.on(CreateTableCommand).rejectsOnce(throttled()).resolves({});
     await catalog.putContract(sales);
-    expect(glue.commandCalls(GetTableCommand)).toHaveLength(2);
-    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(2);
+    // sales__files twice (throttled, then not found), sales before views, then the view.
+    expect(glue.commandCalls(GetTableCommand)).toHaveLength(4);
+    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(3);
     expect(slept).toEqual([125, 125]);
     expect(base.stored).toEqual([sales]);
   });
@@ -275,9 +347,13 @@ describe('glueCatalog', () => {
     const put = catalog.putContract(sales);
     await expect(put).rejects.toThrow(TransientError);
     await expect(put).rejects.toThrow(
-      'Glue CreateTable insights.sales: still failing after 2 attempts (ThrottlingException',
+      'Glue CreateTable insights.sales__files: still failing after 2 attempts (ThrottlingException',
     );
-    expect(glue.commandCalls(CreateTableCommand)).toHaveLength(2);
+    // The view is not made over a table that is not there.
+    expect(inputs(glue.commandCalls(CreateTableCommand)).map((i) => i.TableInput!.Name)).toEqual([
+      'sales__files',
+      'sales__files',
+    ]);
     // The contract is kept; the ingest handler syncs the table with the next file.
     expect(base.stored).toEqual([sales]);
   });

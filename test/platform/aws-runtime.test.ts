@@ -25,7 +25,7 @@ const env = {
 };
 
 describe('awsRuntime', () => {
-  it('keeps the Glue table of GLUE_DATABASE in step when a contract is stored in the lake', async () => {
+  it('keeps the Glue table and view of GLUE_DATABASE in step when a contract is stored in the lake', async () => {
     const runtime = await awsRuntime(env);
     glue
       .on(GetTableCommand)
@@ -48,13 +48,20 @@ describe('awsRuntime', () => {
 
     await runtime.catalog.putContract(contract);
 
-    expect(glue.commandCalls(CreateTableCommand)[0]!.args[0].input).toMatchObject({
-      DatabaseName: 'serverless_insights',
-      TableInput: {
-        Name: 'orders',
-        StorageDescriptor: { Location: 's3://lake-bucket/curated/orders/' },
+    const creates = glue.commandCalls(CreateTableCommand).map((c) => c.args[0].input);
+    expect(creates).toMatchObject([
+      {
+        DatabaseName: 'serverless_insights',
+        TableInput: {
+          Name: 'orders__files',
+          StorageDescriptor: { Location: 's3://lake-bucket/curated/orders/' },
+        },
       },
-    });
+      {
+        DatabaseName: 'serverless_insights',
+        TableInput: { Name: 'orders', TableType: 'VIRTUAL_VIEW' },
+      },
+    ]);
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
       Bucket: 'lake-bucket',
       Key: 'catalog/orders/contract.json',

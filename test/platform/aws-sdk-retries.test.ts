@@ -125,16 +125,25 @@ describe('S3 over the SDK with its retries off', () => {
 });
 
 describe('Glue over the SDK with its retries off', () => {
-  it('retries a throttled GetTable, then creates the table', async () => {
+  it('retries a throttled GetTable, then creates the table and the view', async () => {
     const json = (type: string, message: string): Reply => ({
       status: 400,
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type },
       body: JSON.stringify({ __type: type, message }),
     });
+    const created = {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    };
     const http = fakeHttp([
       json('ThrottlingException', 'Rate exceeded'),
+      json('EntityNotFoundException', 'Table sales__files not found'),
+      // No table of the dataset's name from before views either.
       json('EntityNotFoundException', 'Table sales not found'),
-      { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{}' },
+      created,
+      json('EntityNotFoundException', 'Table sales not found'),
+      created,
     ]);
     const glue = new GlueClient({ ...clientConfig, requestHandler: http.requestHandler });
     const stored: Contract[] = [];
@@ -158,17 +167,26 @@ describe('Glue over the SDK with its retries off', () => {
     expect(http.sent.map((r) => r.headers['x-amz-target'])).toEqual([
       'AWSGlue.GetTable',
       'AWSGlue.GetTable',
+      'AWSGlue.GetTable',
+      'AWSGlue.CreateTable',
+      'AWSGlue.GetTable',
       'AWSGlue.CreateTable',
     ]);
-    const create = JSON.parse(http.sent[2]!.body) as {
+    type Create = {
       DatabaseName: string;
-      TableInput: { Name: string; Parameters: Record<string, string> };
+      TableInput: { Name: string; TableType: string; Parameters: Record<string, string> };
     };
-    expect(create.DatabaseName).toBe('insights');
-    expect(create.TableInput.Name).toBe('sales');
-    expect(create.TableInput.Parameters['storage.location.template']).toBe(
+    const [table, view] = [3, 5].map((i) => JSON.parse(http.sent[i]!.body) as Create);
+    expect(table!.DatabaseName).toBe('insights');
+    expect(table!.TableInput.Name).toBe('sales__files');
+    expect(table!.TableInput.Parameters['storage.location.template']).toBe(
       's3://lake/curated/sales/month=${month}/',
     );
+    expect(view!.TableInput).toMatchObject({
+      Name: 'sales',
+      TableType: 'VIRTUAL_VIEW',
+      Parameters: { presto_view: 'true', comment: 'Presto View' },
+    });
     expect(stored).toEqual([contract]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Column, Table, TableInput } from '@aws-sdk/client-glue';
 import { ConfigError } from '../errors.ts';
-import { assertIdentifier } from '../identifiers.ts';
+import { FILES_TABLE_SUFFIX, assertDatasetName, assertIdentifier } from '../identifiers.ts';
 import type { ColumnType, Contract } from '../ports.ts';
 
 /** Contract types as Athena (Hive DDL) names them; the Parquet files hold the same types. */
@@ -44,24 +44,43 @@ export interface TablePlace {
 }
 
 /**
- * The Glue table of a dataset: its contract's columns over `curated/<dataset>/`, partitioned
- * by `month` or `snapshot` with partition projection, so Athena finds new partitions
- * without crawlers or MSCK REPAIR. Parquet columns are matched by name, so files written
- * before the contract gained a column read it as NULL.
+ * The Glue table of a dataset's Parquet files, `<dataset>__files`: every row of every file,
+ * as ingest curated them (a customer in two snapshots is two rows). Queries read the
+ * dataset's view instead (glue-view.ts), which has the dataset's own name.
  */
-export function glueTableInput(contract: Contract, place: TablePlace): TableInput {
-  const dataset = assertIdentifier(contract.dataset, 'Dataset');
+export const filesTableName = (dataset: string): string =>
+  `${assertDatasetName(dataset)}${FILES_TABLE_SUFFIX}`;
+
+/** The contract's columns as Glue columns (the partition key is not one of them). */
+export function contractColumns(contract: Contract): Column[] {
   const key = contract.partition;
   if (contract.columns.some((c) => c.name === key)) {
     throw new ConfigError(
-      `The contract of ${dataset} has a column named ${key}, which is also its partition column: rename the column`,
+      `The contract of ${contract.dataset} has a column named ${key}, which is also its partition column: rename the column`,
     );
   }
+  return contract.columns.map((c) => ({
+    Name: assertIdentifier(c.name, 'Column'),
+    Type: GLUE_TYPES[c.type],
+    Comment: c.role,
+  }));
+}
+
+/**
+ * The Glue table of a dataset's files: its contract's columns over `curated/<dataset>/`,
+ * partitioned by `month` or `snapshot` with partition projection, so Athena finds new
+ * partitions without crawlers or MSCK REPAIR. Parquet columns are matched by name, so files
+ * written before the contract gained a column read it as NULL.
+ */
+export function glueTableInput(contract: Contract, place: TablePlace): TableInput {
+  const dataset = assertDatasetName(contract.dataset);
+  const key = contract.partition;
+  const columns = contractColumns(contract);
   const location = `s3://${place.bucket}/curated/${dataset}/`;
   const projection = PROJECTIONS[key];
   return {
-    Name: dataset,
-    Description: `serverless-insights dataset ${dataset} (${contract.kind}), from its contract`,
+    Name: filesTableName(dataset),
+    Description: `serverless-insights dataset ${dataset} (${contract.kind}): the rows of its files, from its contract; query the view ${dataset}`,
     TableType: 'EXTERNAL_TABLE',
     Parameters: {
       EXTERNAL: 'TRUE',
@@ -77,11 +96,7 @@ export function glueTableInput(contract: Contract, place: TablePlace): TableInpu
     // A string, as the folder name writes it (`month=2024-01`); Athena compares it as text.
     PartitionKeys: [{ Name: key, Type: 'string' }],
     StorageDescriptor: {
-      Columns: contract.columns.map((c) => ({
-        Name: assertIdentifier(c.name, 'Column'),
-        Type: GLUE_TYPES[c.type],
-        Comment: c.role,
-      })),
+      Columns: columns,
       Location: location,
       ...PARQUET,
     },
@@ -95,28 +110,32 @@ export function snapshotsFromOf(table: Table | undefined): string | undefined {
 }
 
 /**
- * Whether the table in Glue differs from the one wanted, in what we set: columns, partition
- * key, location, formats, and our parameters (parameters Glue or a person added are ignored).
+ * Whether the table (or view) in Glue differs from the one wanted, in what we set: type,
+ * columns, partition key, location, formats, a view's texts, and our parameters (parameters
+ * Glue or a person added are ignored). A field we leave out and Glue answers empty is equal.
  */
 export function tableDiffers(existing: Table, wanted: TableInput): boolean {
   const columns = (cs: Column[] | undefined) =>
     (cs ?? []).map((c) => [c.Name, c.Type, c.Comment ?? '']);
   const ours = (actual: Record<string, string> | undefined, set: Record<string, string> = {}) =>
     Object.keys(set).map((k) => [k, actual?.[k]]);
+  const text = (value: string | undefined) => value || undefined;
   const shape = (t: Table | TableInput) => ({
     type: t.TableType,
     description: t.Description,
     parameters: ours(t.Parameters, wanted.Parameters),
     partitionKeys: columns(t.PartitionKeys),
     columns: columns(t.StorageDescriptor?.Columns),
-    location: t.StorageDescriptor?.Location,
-    input: t.StorageDescriptor?.InputFormat,
-    output: t.StorageDescriptor?.OutputFormat,
-    serde: t.StorageDescriptor?.SerdeInfo?.SerializationLibrary,
+    location: text(t.StorageDescriptor?.Location),
+    input: text(t.StorageDescriptor?.InputFormat),
+    output: text(t.StorageDescriptor?.OutputFormat),
+    serde: text(t.StorageDescriptor?.SerdeInfo?.SerializationLibrary),
     serdeParameters: ours(
       t.StorageDescriptor?.SerdeInfo?.Parameters,
       wanted.StorageDescriptor?.SerdeInfo?.Parameters,
     ),
+    viewOriginalText: text(t.ViewOriginalText),
+    viewExpandedText: text(t.ViewExpandedText),
   });
   return JSON.stringify(shape(existing)) !== JSON.stringify(shape(wanted));
 }

@@ -24,7 +24,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-/** Brings a dataset's Glue table in line with a contract (the ingest handler, every file). */
+/** Brings a dataset's Glue table and view in line with a contract (the ingest handler, every file). */
 export function awsTableSync(
   env: NodeJS.ProcessEnv = process.env,
 ): (contract: Contract) => Promise<TableChange> {
