@@ -73,9 +73,12 @@ export async function runReportWorkflow(
   const notifyHandler = invoke('notify', notify.makeHandler(deps));
   // What NotifyFailure was told, so a failed run can say why, not only that it failed.
   let failure: { Error?: string; Cause?: string } | undefined;
+  let failureEmailed = false;
   const notifyFailure = async (input: unknown) => {
     failure = (input as { Payload: { failure: typeof failure } }).Payload.failure;
-    return notifyHandler(input);
+    const sent = await notifyHandler(input);
+    failureEmailed = true;
+    return sent;
   };
   const local = {
     Plan: invoke('plan', plan.makeHandler(deps)),
@@ -118,7 +121,10 @@ export async function runReportWorkflow(
   } catch (error) {
     if (!failure) throw error;
     throw new Error(
-      `Report run ${run.runId} failed: ${describeFailure(failure)} (the recipients were emailed)`,
+      `Report run ${run.runId} failed: ${describeFailure(failure)} ` +
+        (failureEmailed
+          ? '(the recipients were emailed)'
+          : '(and the email saying so could not be sent either)'),
       {
         cause: error,
       },

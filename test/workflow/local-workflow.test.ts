@@ -152,4 +152,16 @@ describe('the report workflow on the local runtime', () => {
     expect(mail).toContain('Subject: Insights run failed-run failed');
     expect(mail).toContain('no engine');
   });
+
+  it('does not claim the failure was emailed when the email failed too', async () => {
+    const { root } = await smallLake();
+    runtime = await localRuntime({ lake: root, outbox: join(root, 'outbox'), clock });
+    runtime.engine = { dialect: 'duckdb', query: () => Promise.reject(new Error('no engine')) };
+    runtime.mailer = { send: () => Promise.reject(new Error('mail server down')) };
+    await expect(
+      runReportWorkflow(runtime, { runId: 'unsent-run', trigger: 'test', retryPauseMs: 1 }),
+    ).rejects.toThrow(
+      'Report run unsent-run failed: no engine (and the email saying so could not be sent either)',
+    );
+  });
 });
