@@ -2,19 +2,20 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { openDuckDb } from '../duckdb/duckdb.ts';
 import { ConfigError } from '../errors.ts';
 import { lakeCatalog } from '../lake-catalog.ts';
-import type { Contract, DuckDb, Mailer } from '../ports.ts';
+import type { Contract, DuckDb } from '../ports.ts';
 import { systemClock, type Runtime } from '../runtime.ts';
 import { athenaQueryEngine } from './athena-query-engine.ts';
 import { glueCatalog, glueTableSync, type TableChange } from './glue-catalog.ts';
 import { reportLinkDays, secretsManagerSecret, signedReportLinks } from './report-links.ts';
 import { SDK_RETRIES_OFF } from './retry.ts';
 import { s3BlobStore } from './s3-blob-store.ts';
+import { sesMailer } from './ses-mailer.ts';
 
 /** The environment the stack gives every function (infra/ sets exactly these). */
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -96,31 +97,6 @@ async function recipientsFrom(parameter: string): Promise<string[]> {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-function sesMailer(ses: SESv2Client, from: string): Mailer {
-  return {
-    async send(mail) {
-      if (!from)
-        throw new ConfigError('MAIL_FROM is not set: no verified sender to send the report from');
-      const out = await ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: from,
-          Destination: { ToAddresses: mail.to },
-          Content: {
-            Simple: {
-              Subject: { Data: mail.subject },
-              Body: {
-                Text: { Data: mail.text },
-                ...(mail.html ? { Html: { Data: mail.html } } : {}),
-              },
-            },
-          },
-        }),
-      );
-      return out.MessageId ?? '';
-    },
-  };
 }
 
 /** Starts a report run named after what triggered it, so a re-delivered event starts nothing new. */
