@@ -8,6 +8,7 @@ import { Notify } from './constructs/notify.ts';
 import { ReportLink } from './constructs/report-link.ts';
 import { ReportSchedule } from './constructs/schedule.ts';
 import { ReportWorkflow } from './constructs/report-workflow.ts';
+import { Alerts } from './constructs/alerts.ts';
 
 export interface InsightsStackProps extends StackProps {
   /** Validated deployment settings (see config.ts for each key and its default). */
@@ -28,6 +29,7 @@ export class InsightsStack extends Stack {
   readonly schedule: ReportSchedule;
   /** The environment every function gets (see Notify and Ingest for the rest of the contract). */
   readonly functionEnvironment: Record<string, string>;
+  readonly alerts: Alerts;
 
   constructor(scope: Construct, id: string, props: InsightsStackProps) {
     super(scope, id, props);
@@ -81,6 +83,10 @@ export class InsightsStack extends Stack {
       expression: config.schedule,
       timeZone: config.scheduleTimeZone,
     });
+
+    // Last, once every alarm exists: the recipients hear of a failed run or a parked event.
+    this.alerts = new Alerts(this, 'Alerts', { emails: config.recipients });
+    this.alerts.watchAlarms();
 
     new CfnOutput(this, 'LakeBucketName', {
       value: this.lake.bucket.bucketName,

@@ -85,6 +85,9 @@ const REVIEWED = [
   'queue IngestDeadLetterQueue: Allow [Service:events.amazonaws.com] sqs:SendMessage on <IngestDeadLetterQueue.Arn> if {"ArnEquals":{"aws:SourceArn":"<IngestFileLanded.Arn>"}}',
   'queue ScheduleDeadLetterQueue: Deny [AWS:*] sqs:* on <ScheduleDeadLetterQueue.Arn> if {"Bool":{"aws:SecureTransport":"false"}}',
 
+  // The alert topic the alarms publish to: TLS only.
+  'AWS::SNS::TopicPolicy AlertsTopicPolicy: Deny [*] sns:Publish on <AlertsTopic> if {"Bool":{"aws:SecureTransport":"false"}}',
+
   // The state machine: execution logging and tracing (no resource-level permission: see
   // stack.test.ts), and exactly the five functions of the definition.
   'trust WorkflowStateMachineRole: Allow [Service:states.amazonaws.com] sts:AssumeRole if {"ArnLike":{"aws:SourceArn":"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:*"},"StringEquals":{"aws:SourceAccount":"<AWS::AccountId>"}}',

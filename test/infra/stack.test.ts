@@ -558,6 +558,31 @@ describe('alarms', () => {
       });
     }
   });
+
+  it('tell the recipients through a TLS-only topic, each subscribed by email', () => {
+    const topic = logicalId(synth, synth.stack.alerts.topic);
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')))
+      expect(alarm['Properties']['AlarmActions']).toEqual([ref(topic)]);
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    for (const email of ['ops@example.com', 'ceo@example.com'])
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: email,
+        TopicArn: ref(topic),
+      });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [ref(topic)],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ],
+      },
+    });
+  });
 });
 
 it('outputs the bucket name and the state machine ARN', () => {

@@ -118,6 +118,15 @@ const COVERED: Record<string, [file: string, test: string][]> = {
   'AWS::CloudWatch::Alarm': [
     ['stack.test.ts', 'go off on a failed run and on anything parked in a dead-letter queue'],
   ],
+  'AWS::SNS::Topic': [
+    ['stack.test.ts', 'tell the recipients through a TLS-only topic, each subscribed by email'],
+  ],
+  'AWS::SNS::Subscription': [
+    ['stack.test.ts', 'tell the recipients through a TLS-only topic, each subscribed by email'],
+  ],
+  'AWS::SNS::TopicPolicy': [
+    ['stack.test.ts', 'tell the recipients through a TLS-only topic, each subscribed by email'],
+  ],
   'AWS::SQS::Queue': [['stack.test.ts', 'keeps dead-letter queues encrypted and TLS-only']],
   'AWS::SQS::QueuePolicy': [
     ['stack.test.ts', 'keeps dead-letter queues encrypted and TLS-only'],
