@@ -18,6 +18,13 @@ export interface InsightsConfig {
    */
   readonly scheduleTimeZone: string;
   /**
+   * Minutes of quiet after an upload before its report run starts: files ingested within one
+   * slot of this many minutes share one run, which starts one quiet period after the slot
+   * ends (1-1440).
+   * @default 5
+   */
+  readonly runQuietMinutes: number;
+  /**
    * Who receives the report link; stored in an SSM parameter an operator can edit without a deploy.
    * Comma-separated on the command line.
    * @default ['insights@example.com']
@@ -60,6 +67,7 @@ export interface InsightsConfig {
 export const DEFAULT_CONFIG: InsightsConfig = {
   schedule: 'cron(0 6 ? * MON *)',
   scheduleTimeZone: 'UTC',
+  runQuietMinutes: 5,
   recipients: ['insights@example.com'],
   mailFrom: 'reports@example.com',
   bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
@@ -100,6 +108,7 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
   const config: InsightsConfig = {
     schedule: str(raw, 'schedule'),
     scheduleTimeZone: str(raw, 'scheduleTimeZone'),
+    runQuietMinutes: int(raw, 'runQuietMinutes'),
     recipients: list(raw, 'recipients'),
     mailFrom: str(raw, 'mailFrom'),
     bytesScannedCutoffPerQuery: int(raw, 'bytesScannedCutoffPerQuery'),
@@ -117,6 +126,10 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
   check(
     isTimeZone(config.scheduleTimeZone),
     `scheduleTimeZone must be an IANA zone, got "${config.scheduleTimeZone}"`,
+  );
+  check(
+    config.runQuietMinutes >= 1 && config.runQuietMinutes <= 1440,
+    `runQuietMinutes must be 1-1440 (minutes of quiet after an upload before its run starts); got ${config.runQuietMinutes}`,
   );
   check(config.recipients.length > 0, 'recipients must list at least one address');
   for (const r of config.recipients)

@@ -42,7 +42,7 @@ export class InsightsStack extends Stack {
     });
 
     // What every function gets. The rest of the contract goes only where it is used (mail
-    // settings to notify, STATE_MACHINE_ARN to ingest): the AWS runtime acts on what it finds,
+    // settings to notify, the run-scheduling settings to ingest): the AWS runtime acts on what it finds,
     // e.g. it reads the recipients parameter at cold start when RECIPIENTS_PARAMETER is set,
     // which only notify may do.
     this.functionEnvironment = {
@@ -77,6 +77,7 @@ export class InsightsStack extends Stack {
       lake: this.lake,
       settings,
       stateMachine: this.workflow.stateMachine,
+      runQuietPeriod: Duration.minutes(config.runQuietMinutes),
     });
     this.schedule = new ReportSchedule(this, 'Schedule', {
       stateMachine: this.workflow.stateMachine,

@@ -1,11 +1,14 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from '../nag.ts';
 import { deadLetterQueue } from './defaults.ts';
 import { DuckDbLayer } from './duckdb-layer.ts';
 import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
@@ -16,6 +19,12 @@ export interface IngestProps {
   readonly settings: FunctionSettings;
   /** The report run that ingest starts after a file lands. */
   readonly stateMachine: IStateMachine;
+  /**
+   * Quiet after an upload before its run: files ingested within one slot of this length share
+   * one run, started one quiet period after the slot ends. Whole minutes.
+   * @default Duration.minutes(5)
+   */
+  readonly runQuietPeriod?: Duration;
   /** @default 2048 (DuckDB peaks near 0.6 GB on a 100 MB CSV; memory also buys vCPU) */
   readonly memorySize?: number;
   /** @default Duration.minutes(10) */
@@ -30,27 +39,69 @@ export interface IngestProps {
 
 /**
  * A file lands under `incoming/` -> EventBridge -> the ingest function (DuckDB from a layer),
- * which validates and partitions it into the lake and starts a report run. Whatever cannot be
- * delivered or keeps failing ends in one encrypted dead-letter queue.
+ * which validates and partitions it into the lake and schedules one report run for the burst
+ * of uploads it belongs to (a one-time EventBridge Scheduler schedule in this construct's
+ * group; functions/platform/aws/run-scheduler.ts). Whatever cannot be delivered, keeps
+ * failing, or could not start its run ends in one encrypted dead-letter queue.
  */
 export class Ingest extends Construct {
   readonly function: InsightsFunction;
   readonly rule: Rule;
   readonly deadLetterQueue: Queue;
   readonly duckDb: DuckDbLayer;
+  /** Where ingest's one-time run schedules live; ingest may create schedules here only. */
+  readonly runSchedules: ScheduleGroup;
+  /** The role those schedules start the run with. */
+  readonly runSchedulerRole: Role;
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
     const { lake } = props;
     const retryAttempts = props.retryAttempts ?? 2;
     const maxEventAge = props.maxEventAge ?? Duration.hours(6);
+    const quiet = props.runQuietPeriod ?? Duration.minutes(5);
+
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'ingest (undeliverable events, failed ingests, and runs that could not start)',
+    );
+    // Goes with the stack, and with it any schedule still waiting (its run would have nowhere to go).
+    this.runSchedules = new ScheduleGroup(this, 'RunSchedules', {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Scheduler assumes this role for the schedules of this group only (confused deputy).
+    this.runSchedulerRole = new Role(this, 'RunSchedulerRole', {
+      description: 'EventBridge Scheduler starts the report run that ingest scheduled',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Stack.of(this).account,
+            'aws:SourceArn': this.runSchedules.scheduleGroupArn,
+          },
+        },
+      }),
+    });
+    props.stateMachine.grantStartExecution(this.runSchedulerRole);
+    this.runSchedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
 
     this.duckDb = new DuckDbLayer(this, 'DuckDb');
     this.function = new InsightsFunction(this, 'Ingest', {
       handler: 'ingest',
       description: 'Validates a landed file and writes it to the lake as partitioned Parquet',
       settings: props.settings,
-      environment: { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
+      environment: {
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        RUN_SCHEDULE_GROUP: this.runSchedules.scheduleGroupName,
+        RUN_SCHEDULER_ROLE_ARN: this.runSchedulerRole.roleArn,
+        RUN_QUIET_SECONDS: String(quiet.toSeconds()),
+        RUN_DEAD_LETTER_ARN: this.deadLetterQueue.queueArn,
+      },
       memorySize: props.memorySize ?? 2048,
       timeout: props.timeout ?? Duration.minutes(10),
       ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(2),
@@ -74,12 +125,26 @@ export class Ingest extends Construct {
     });
     // The dataset's Glue table follows its contract (functions/platform/aws/glue-catalog.ts).
     lake.grantTableUpserts(role);
-    props.stateMachine.grantStartExecution(role);
-
-    this.deadLetterQueue = deadLetterQueue(
-      this,
-      'DeadLetterQueue',
-      'ingest (undeliverable events and failed ingests)',
+    // A run per burst: a one-time schedule in the group, started by the scheduler role.
+    const runSchedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.runSchedules.scheduleGroupName}/*`,
+    });
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [runSchedules] }),
+    );
+    acknowledgeWildcardResource(
+      role,
+      runSchedules,
+      'One-time run schedules are named at run time after their time slot (run-<slot start>); only schedules of the stack group that holds them may be created, none read, changed or deleted.',
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.runSchedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
     );
     // EventBridge invokes Lambda asynchronously: the target's DLQ only catches events it could
     // not hand to Lambda; an ingest that throws is retried by Lambda and then sent here too.

@@ -11,7 +11,8 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type {
   APIGatewayProxyStructuredResultV2,
@@ -38,6 +39,7 @@ import { customerFindings, type ReportModel } from '#report/model.ts';
 import { FakeAthena, TRANSLATIONS } from '../helpers/fake-athena.ts';
 import {
   FakeGlue,
+  FakeScheduler,
   FakeSes,
   FakeStepFunctions,
   fakeParameters,
@@ -68,7 +70,16 @@ const LINK_URL = `https://abcdefghijklmnop.lambda-url.${REGION}.on.aws/`;
 
 // The environment the stack gives each function (infra/stack.ts and its constructs).
 const COMMON_ENV = { LAKE_BUCKET: BUCKET, GLUE_DATABASE: DATABASE, ATHENA_WORKGROUP: WORKGROUP };
-const INGEST_ENV = { ...COMMON_ENV, STATE_MACHINE_ARN: STATE_MACHINE };
+const RUN_GROUP = 'ServerlessInsights-Ingest-RunSchedules-676B6BA7';
+const RUN_QUIET_SECONDS = 300;
+const INGEST_ENV = {
+  ...COMMON_ENV,
+  STATE_MACHINE_ARN: STATE_MACHINE,
+  RUN_SCHEDULE_GROUP: RUN_GROUP,
+  RUN_SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/ServerlessInsights-IngestRunSchedulerRole`,
+  RUN_QUIET_SECONDS: String(RUN_QUIET_SECONDS),
+  RUN_DEAD_LETTER_ARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:ServerlessInsights-IngestDeadLetterQueue`,
+};
 const NOTIFY_ENV = {
   ...COMMON_ENV,
   RECIPIENTS_PARAMETER,
@@ -83,6 +94,7 @@ const s3 = mockClient(S3Client);
 const glue = mockClient(GlueClient);
 const athena = mockClient(AthenaClient);
 const sfn = mockClient(SFNClient);
+const schedulerClient = mockClient(SchedulerClient);
 const ses = mockClient(SESv2Client);
 const ssm = mockClient(SSMClient);
 const secretsManager = mockClient(SecretsManagerClient);
@@ -91,6 +103,7 @@ const secretsManager = mockClient(SecretsManagerClient);
 const bucket = new FakeS3Bucket(BUCKET, { listPageSize: 20 });
 const glueCatalog = new FakeGlue(DATABASE);
 const stepFunctions = new FakeStepFunctions(STATE_MACHINE);
+const scheduler = new FakeScheduler([RUN_GROUP]);
 const mail = new FakeSes([MAIL_FROM]);
 let fakeAthena: FakeAthena;
 let secretReads: () => number;
@@ -166,6 +179,8 @@ let ingestRuntime: Runtime;
 const ingested: Ingested[] = [];
 /** The last file's event delivered again while its run was still running. */
 let redeliveredWhileRunning: Ingested;
+/** When the burst of uploads began: the start of a quiet slot, plus a second. */
+let burstStart: Date;
 let lastEvent: ReturnType<typeof objectCreated>;
 let runId: string;
 let result: WorkflowResult;
@@ -201,6 +216,7 @@ beforeAll(async () => {
   bucket.install(s3);
   glueCatalog.install(glue);
   stepFunctions.install(sfn);
+  scheduler.install(schedulerClient);
   mail.install(ses);
   fakeParameters(ssm, { [RECIPIENTS_PARAMETER]: RECIPIENTS.join(', ') });
   secretReads = fakeSecrets(secretsManager, { [SECRET_ARN]: SECRET }).reads;
@@ -224,7 +240,14 @@ beforeAll(async () => {
   const deps = awsIngestDeps();
   ingestHandler = ingest.makeHandler(deps);
   ingestRuntime = await deps.runtime();
+  // The uploads come a second apart, early in a quiet slot: one burst, whatever the wall clock.
+  // Only Date is faked (timers, performance.now() and I/O run as usual), until the burst ends.
+  burstStart = new Date(
+    Math.floor(Date.now() / (RUN_QUIET_SECONDS * 1000)) * RUN_QUIET_SECONDS * 1000 + 1000,
+  );
+  vi.useFakeTimers({ toFake: ['Date'], now: burstStart });
   for (const file of demo.files) {
+    vi.setSystemTime(new Date(Date.now() + 1000));
     const name =
       file.dataset === 'sales_transactions' ? 'sales 2023-2024.csv' : basename(file.path);
     const key = `incoming/${file.dataset}/${name}`;
@@ -234,14 +257,22 @@ beforeAll(async () => {
     const out = await ingestHandler(lastEvent, context('ingest'));
     ingested.push({ key, ...out });
   }
+  vi.setSystemTime(new Date(Date.now() + 1000));
   redeliveredWhileRunning = {
     key: ingested.at(-1)!.key,
     ...(await ingestHandler(lastEvent, context('ingest'))),
   };
+  vi.useRealTimers();
 
-  // The run the last file started, as Step Functions would run it.
+  // The burst's one schedule fires one quiet period after its slot: it starts the run as
+  // EventBridge Scheduler would (StartExecution on its target, Step Functions names it) ...
+  const target = scheduler.fire(RUN_GROUP, ingested[0]!.execution!);
+  await new SFNClient({}).send(
+    new StartExecutionCommand({ stateMachineArn: target.Arn, input: target.Input }),
+  );
+  // ... and the run, as Step Functions would run it.
   const start = stepFunctions.starts.at(-1)!;
-  runId = start.name!;
+  runId = [...stepFunctions.executions.values()].find((e) => e.input === start.input)!.name;
   const input = JSON.parse(start.input!) as { trigger?: string };
   const started = performance.now();
   result = await runReportWorkflow(await workflowRuntime(), {
@@ -257,7 +288,9 @@ beforeAll(async () => {
 afterAll(async () => {
   (await ingestRuntime?.duck())?.close();
   fakeAthena?.close();
-  for (const mock of [s3, glue, athena, sfn, ses, ssm, secretsManager]) mock.restore();
+  vi.useRealTimers();
+  for (const mock of [s3, glue, athena, sfn, schedulerClient, ses, ssm, secretsManager])
+    mock.restore();
   vi.unstubAllEnvs();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -322,30 +355,39 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
     expect(redeliveredWhileRunning.table).toBe('unchanged');
   });
 
-  it('starts one run per file version, named after it, so a re-delivered event starts nothing', async () => {
-    const names = ingested.map((i) => ingest.runNameFor(i.manifest));
-    expect(stepFunctions.starts.slice(0, ingested.length)).toEqual(
-      names.map((name) => ({
-        stateMachineArn: STATE_MACHINE,
-        name,
-        input: JSON.stringify({ trigger: 'ingest' }),
-      })),
+  it('schedules one run for the burst of uploads, one quiet period after its slot, and a re-delivered event adds nothing', () => {
+    const slot = new Date(burstStart.getTime() - 1000);
+    const name = `run-${slot.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
+    const at = new Date(slot.getTime() + 2 * RUN_QUIET_SECONDS * 1000);
+    // Every file and the re-delivery asked; the first created it, the rest met ConflictException.
+    expect(scheduler.creates).toHaveLength(ingested.length + 1);
+    expect(new Set(scheduler.creates.map((c) => c.Name))).toEqual(new Set([name]));
+    expect(scheduler.creates[0]).toEqual({
+      Name: name,
+      GroupName: RUN_GROUP,
+      Description: 'One report run for the files ingested in this slot',
+      ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: STATE_MACHINE,
+        RoleArn: INGEST_ENV.RUN_SCHEDULER_ROLE_ARN,
+        Input: JSON.stringify({ trigger: 'ingest' }),
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: INGEST_ENV.RUN_DEAD_LETTER_ARN },
+      },
+    });
+    expect([...ingested, redeliveredWhileRunning].map((i) => i.execution)).toEqual(
+      [...ingested, redeliveredWhileRunning].map(() => name),
     );
-    expect(ingested.map((i) => i.execution)).toEqual(
-      names.map((n) => stepFunctions.executions.get(n)!.executionArn),
-    );
-    // Re-delivered while its run ran: the same start, answered with the same execution.
-    expect(stepFunctions.starts[ingested.length]!.name).toBe(names.at(-1));
-    expect(redeliveredWhileRunning.execution).toBe(ingested.at(-1)!.execution);
     expect(redeliveredWhileRunning.manifest).toEqual(ingested.at(-1)!.manifest);
-
-    // Re-delivered after the run: ExecutionAlreadyExists, taken as done; the lake unchanged.
-    const changes = bucket.changes;
-    const again = await ingestHandler(lastEvent, context('ingest'));
-    expect(again.execution).toBe(names.at(-1));
-    expect(stepFunctions.starts.map((s) => s.name)).toEqual([...names, names.at(-1), names.at(-1)]);
-    expect([...stepFunctions.executions.keys()]).toEqual(names);
-    expect(bucket.changes).toBe(changes);
+    // Ingest started nothing itself: the one execution is the schedule's, which then went.
+    expect(stepFunctions.starts).toEqual([
+      { stateMachineArn: STATE_MACHINE, input: JSON.stringify({ trigger: 'ingest' }) },
+    ]);
+    expect([...stepFunctions.executions.keys()]).toEqual([runId]);
+    expect(scheduler.schedules.size).toBe(0);
   });
 
   it('runs report.asl.json to SUCCEEDED and writes the report and its tables under reports/<run>/', () => {

@@ -10,18 +10,27 @@ import {
   UpdateTableCommand,
   type Table,
 } from '@aws-sdk/client-glue';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  SchedulerClient,
+  type CreateScheduleCommandInput,
+} from '@aws-sdk/client-scheduler';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeHandler, resolveKey, runNameFor } from '#handlers/ingest.ts';
 import { glueTableSync } from '#platform/aws/glue-catalog.ts';
+import { debouncedRunStarter } from '#platform/aws/run-scheduler.ts';
 import { glueTableInput } from '#platform/aws/glue-table.ts';
 import { glueViewInput } from '#platform/aws/glue-view.ts';
 import { localRuntime } from '#platform/local/runtime.ts';
 
 const glue = mockClient(GlueClient);
+const scheduler = mockClient(SchedulerClient);
 afterEach(() => {
   glue.reset();
+  scheduler.reset();
   vi.restoreAllMocks();
 });
 
@@ -64,6 +73,57 @@ describe('the ingest Lambda handler', () => {
     expect(again.manifest).toEqual(first.manifest);
     // The same name twice: Step Functions refuses the second start, so a re-delivery starts nothing.
     expect(started).toEqual([runNameFor(first.manifest), runNameFor(first.manifest)]);
+  });
+
+  it('schedules one run for a burst of files, and nothing more for a re-delivered event (the AWS starter)', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'handler-burst-'));
+    const runtime = await localRuntime({ lake });
+    for (const file of ['good.csv', 'negative-quantity.csv'])
+      await runtime.store.put(`incoming/orders/${file}`, await readFile(join(FIXTURES, file)));
+    const schedules = new Map<string, CreateScheduleCommandInput>();
+    scheduler.on(CreateScheduleCommand).callsFake(async (input: CreateScheduleCommandInput) => {
+      if (schedules.has(input.Name!))
+        throw new ConflictException({
+          Message: 'exists',
+          message: 'exists',
+          $metadata: { httpStatusCode: 409 },
+        });
+      schedules.set(input.Name!, input);
+      return { ScheduleArn: `arn:schedule/${input.Name}` };
+    });
+    let now = new Date('2026-03-02T06:05:20Z');
+    runtime.startRun = debouncedRunStarter(new SchedulerClient({ region: 'eu-west-1' }), {
+      group: 'runs',
+      stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:report',
+      roleArn: 'arn:aws:iam::123456789012:role/run-scheduler',
+      quietSeconds: 300,
+      clock: { now: () => now },
+    });
+    const handler = makeHandler({
+      runtime: async () => runtime,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    const event = (file: string) =>
+      ({
+        detail: { bucket: { name: 'lake' }, object: { key: `incoming/orders/${file}` } },
+      }) as never;
+
+    const first = await handler(event('good.csv'), context);
+    now = new Date('2026-03-02T06:08:00Z');
+    const second = await handler(event('negative-quantity.csv'), context);
+    const again = await handler(event('negative-quantity.csv'), context);
+    runtime.close();
+
+    expect([first, second, again].map((r) => r.execution)).toEqual([
+      'run-20260302T060500Z',
+      'run-20260302T060500Z',
+      'run-20260302T060500Z',
+    ]);
+    expect([...schedules.keys()]).toEqual(['run-20260302T060500Z']);
+    expect(schedules.get('run-20260302T060500Z')!.ScheduleExpression).toBe(
+      'at(2026-03-02T06:15:00)',
+    );
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(3);
   });
 
   it('brings the Glue table and view in line with the contract after every file, writing only when they differ', async () => {

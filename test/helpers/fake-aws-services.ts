@@ -12,6 +12,14 @@ import {
   type UpdateTableCommandInput,
 } from '@aws-sdk/client-glue';
 import {
+  ConflictException,
+  CreateScheduleCommand,
+  ResourceNotFoundException as SchedulerResourceNotFound,
+  ValidationException,
+  type CreateScheduleCommandInput,
+  type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import {
   GetSecretValueCommand,
   ResourceNotFoundException,
   type GetSecretValueCommandInput,
@@ -197,6 +205,64 @@ function isJson(text: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * EventBridge Scheduler CreateSchedule in the schedule groups given: a name already taken in
+ * its group is ConflictException; a malformed name, expression or window is
+ * ValidationException. Nothing fires by itself: the test `fire`s a schedule, gets the target
+ * it would invoke, and (ActionAfterCompletion DELETE) the schedule is gone.
+ */
+export class FakeScheduler {
+  readonly creates: CreateScheduleCommandInput[] = [];
+  readonly schedules = new Map<string, CreateScheduleCommandInput>();
+
+  constructor(readonly groups: string[]) {}
+
+  install(scheduler: AwsClientStub<SchedulerClient>): this {
+    scheduler.on(CreateScheduleCommand).callsFake(async (input: CreateScheduleCommandInput) => {
+      this.creates.push(copy(input));
+      const group = input.GroupName ?? 'default';
+      if (!this.groups.includes(group))
+        throw new SchedulerResourceNotFound({
+          Message: `Schedule group ${group} does not exist.`,
+          message: `Schedule group ${group} does not exist.`,
+          ...meta(404),
+        });
+      const name = input.Name ?? '';
+      const invalid = [
+        !/^[0-9a-zA-Z\-_.]{1,64}$/.test(name) && `name ${name}`,
+        !/^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|rate\(.+\)|cron\(.+\))$/.test(
+          input.ScheduleExpression ?? '',
+        ) && `expression ${input.ScheduleExpression}`,
+        !input.FlexibleTimeWindow?.Mode && 'FlexibleTimeWindow',
+        !(input.Target?.Arn && input.Target.RoleArn) && 'target',
+      ].filter(Boolean);
+      if (invalid.length > 0)
+        throw new ValidationException({
+          Message: `Invalid ${invalid.join(', ')}`,
+          message: `Invalid ${invalid.join(', ')}`,
+          ...meta(400),
+        });
+      if (this.schedules.has(`${group}/${name}`))
+        throw new ConflictException({
+          Message: `Schedule ${name} already exists.`,
+          message: `Schedule ${name} already exists.`,
+          ...meta(409),
+        });
+      this.schedules.set(`${group}/${name}`, copy(input));
+      return { ScheduleArn: `arn:aws:scheduler:eu-west-1:123456789012:schedule/${group}/${name}` };
+    });
+    return this;
+  }
+
+  /** The schedule's time has come: the target it invokes; a one-time DELETE schedule goes. */
+  fire(group: string, name: string): NonNullable<CreateScheduleCommandInput['Target']> {
+    const schedule = this.schedules.get(`${group}/${name}`);
+    if (!schedule) throw new Error(`No schedule ${group}/${name}`);
+    if (schedule.ActionAfterCompletion === 'DELETE') this.schedules.delete(`${group}/${name}`);
+    return schedule.Target!;
   }
 }
 

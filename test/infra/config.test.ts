@@ -67,12 +67,13 @@ describe('deployment settings from CDK context', () => {
         logLevel: 'LOUD',
         logRetentionDays: 31,
         athenaResultsDays: 0,
+        runQuietMinutes: 0,
       });
     } catch (error) {
       message = (error as Error).message;
     }
-    // One problem per setting, all nine of them.
-    expect(message.split('\n- ').slice(1)).toHaveLength(9);
+    // One problem per setting, all ten of them.
+    expect(message.split('\n- ').slice(1)).toHaveLength(10);
     expect(message).toMatch(/schedule must be a Scheduler expression/);
     expect(message).toMatch(/reportLinkDays must be 1-90/);
     expect(message).toMatch(/at least 10 MB/);
@@ -85,6 +86,20 @@ describe('deployment settings from CDK context', () => {
       expect(() => parseConfig({ reportLinkDays: days }), String(days)).toThrow(
         /reportLinkDays must be 1-90/,
       );
+  });
+
+  it('waits 1 to 1440 minutes of quiet after an upload before its run (default 5)', () => {
+    expect(DEFAULT_CONFIG.runQuietMinutes).toBe(5);
+    expect(configOf({ 'insights:runQuietMinutes': '15' }).runQuietMinutes).toBe(15);
+    for (const minutes of [1, 60, 1440])
+      expect(parseConfig({ runQuietMinutes: minutes }).runQuietMinutes).toBe(minutes);
+    for (const minutes of [0, 1441])
+      expect(() => parseConfig({ runQuietMinutes: minutes }), String(minutes)).toThrow(
+        /runQuietMinutes must be 1-1440/,
+      );
+    expect(() => parseConfig({ runQuietMinutes: '2.5' })).toThrow(
+      /insights:runQuietMinutes must be an integer/,
+    );
   });
 
   it('rejects values of the wrong type', () => {

@@ -76,7 +76,15 @@ const REVIEWED = [
   'role IngestRole: Allow s3:AbortMultipartUpload s3:PutObject on <LakeBucket.Arn>/catalog/* <LakeBucket.Arn>/curated/* <LakeBucket.Arn>/manifests/* <LakeBucket.Arn>/quarantine/*',
   'role IngestRole: Allow s3:DeleteObject on <LakeBucket.Arn>/curated/* <LakeBucket.Arn>/manifests/* <LakeBucket.Arn>/quarantine/*',
   'role IngestRole: Allow glue:CreateTable glue:GetTable glue:UpdateTable on arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:catalog arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:database/serverless_insights arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/serverless_insights/*',
-  'role IngestRole: Allow states:StartExecution on <WorkflowStateMachine>',
+  // Ingest schedules one run per burst of uploads (a one-time schedule in its own group) and
+  // passes the scheduler role to Scheduler only; it starts no execution itself.
+  'role IngestRole: Allow scheduler:CreateSchedule on arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/ServerlessInsights-Ingest-RunSchedules-676B6BA7/*',
+  'role IngestRole: Allow iam:PassRole on <IngestRunSchedulerRole.Arn> if {"StringEquals":{"iam:PassedToService":"scheduler.amazonaws.com"}}',
+  // The role those schedules run with, assumable by Scheduler for this group's schedules only:
+  // start the report run, park a start that failed in ingest's dead-letter queue.
+  'trust IngestRunSchedulerRole: Allow [Service:scheduler.amazonaws.com] sts:AssumeRole if {"StringEquals":{"aws:SourceAccount":"<AWS::AccountId>","aws:SourceArn":"<IngestRunSchedules.Arn>"}}',
+  'role IngestRunSchedulerRole: Allow states:StartExecution on <WorkflowStateMachine>',
+  'role IngestRunSchedulerRole: Allow sqs:SendMessage on <IngestDeadLetterQueue.Arn>',
   'role IngestRole: Allow sqs:GetQueueAttributes sqs:GetQueueUrl sqs:SendMessage on <IngestDeadLetterQueue.Arn>',
   'function IngestFunction: Allow [events.amazonaws.com] lambda:InvokeFunction on <IngestFunction.Arn> if {"SourceArn":"<IngestFileLanded.Arn>"}',
 

@@ -45,6 +45,7 @@ const CONTEXT = {
   'insights:reportLinkDays': 3,
   'insights:logLevel': 'DEBUG',
   'insights:logRetentionDays': 14,
+  'insights:runQuietMinutes': 10,
 };
 
 let synth: Synth;
@@ -167,7 +168,7 @@ describe('functions', () => {
     }
   });
 
-  it('get the environment contract: the lake for all, mail and link settings for notify, the state machine for ingest', () => {
+  it('get the environment contract: the lake for all, mail and link settings for notify, run scheduling for ingest', () => {
     const powertools = {
       POWERTOOLS_SERVICE_NAME: 'serverless-insights',
       // The handlers' business metrics (EMF through their logs): one namespace per stack.
@@ -186,6 +187,11 @@ describe('functions', () => {
       ingest: {
         ...everyone,
         STATE_MACHINE_ARN: ref(logicalId(synth, synth.stack.workflow.stateMachine)),
+        RUN_SCHEDULE_GROUP: synth.stack.resolve(synth.stack.ingest.runSchedules.scheduleGroupName),
+        RUN_SCHEDULER_ROLE_ARN: arnOf(logicalId(synth, synth.stack.ingest.runSchedulerRole)),
+        // insights:runQuietMinutes 10.
+        RUN_QUIET_SECONDS: '600',
+        RUN_DEAD_LETTER_ARN: arnOf(logicalId(synth, synth.stack.ingest.deadLetterQueue)),
       },
       notify: {
         ...everyone,
@@ -278,7 +284,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('ingest reads incoming/ and config/ and writes curated/, quarantine/, manifests/, catalog/, and starts runs', () => {
+  it('ingest reads incoming/ and config/ and writes curated/, quarantine/, manifests/, catalog/, and schedules runs', () => {
     const role = roleOf(synth.stack.ingest.function);
     expect(resourcesFor(template, role, 's3:PutObject')).toEqual(
       objects('catalog', 'curated', 'manifests', 'quarantine'),
@@ -290,8 +296,21 @@ describe('least privilege', () => {
     expect(resourcesFor(template, role, 's3:DeleteObject')).toEqual(
       objects('curated', 'manifests', 'quarantine'),
     );
-    expect(resourcesFor(template, role, 'states:StartExecution')).toEqual([
-      `<${logicalId(synth, synth.stack.workflow.stateMachine)}>`,
+    // Runs start through a one-time schedule (one per burst of uploads), never directly.
+    expect(resourcesFor(template, role, 'states:StartExecution')).toEqual([]);
+    const group = synth.stack.resolve(synth.stack.ingest.runSchedules.scheduleGroupName) as string;
+    expect(resourcesFor(template, role, 'scheduler:CreateSchedule')).toEqual([
+      `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group}/*`,
+    ]);
+    for (const action of ['scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'])
+      expect(resourcesFor(template, role, action), action).toEqual([]);
+    const schedulerRole = logicalId(synth, synth.stack.ingest.runSchedulerRole);
+    expect(statementsOf(template, role).filter((s) => s.actions.includes('iam:PassRole'))).toEqual([
+      {
+        actions: ['iam:PassRole'],
+        resources: [`<${schedulerRole}.Arn>`],
+        condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
     ]);
     expect(resourcesFor(template, role, 'athena:StartQueryExecution')).toEqual([]);
   });
@@ -483,6 +502,39 @@ describe('triggers', () => {
       DestinationConfig: { OnFailure: { Destination: arnOf(dlq) } },
       MaximumRetryAttempts: 2,
     });
+  });
+
+  it('starts one run per burst of uploads through a one-time schedule in its own group, with a role that only starts the run', () => {
+    const group = logicalId(synth, synth.stack.ingest.runSchedules);
+    const role = logicalId(synth, synth.stack.ingest.runSchedulerRole);
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
+      Name: synth.stack.resolve(synth.stack.ingest.runSchedules.scheduleGroupName),
+    });
+    // Scheduler may assume the role for this group's schedules, in this account, only.
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': ref('AWS::AccountId'),
+                'aws:SourceArn': arnOf(group),
+              },
+            },
+          },
+        ],
+      },
+    });
+    expect(resourcesFor(template, role, 'states:StartExecution')).toEqual([
+      `<${logicalId(synth, synth.stack.workflow.stateMachine)}>`,
+    ]);
+    expect(resourcesFor(template, role, 'sqs:SendMessage')).toEqual([
+      `<${logicalId(synth, synth.stack.ingest.deadLetterQueue)}.Arn>`,
+    ]);
+    expect(statementsOf(template, role)).toHaveLength(2);
   });
 
   it('keeps dead-letter queues encrypted and TLS-only', () => {

@@ -73,7 +73,7 @@ const COVERED: Record<string, [file: string, test: string][]> = {
     ],
     [
       'stack.test.ts',
-      'get the environment contract: the lake for all, mail and link settings for notify, the state machine for ingest',
+      'get the environment contract: the lake for all, mail and link settings for notify, run scheduling for ingest',
     ],
   ],
   'AWS::Lambda::Url': [
@@ -105,7 +105,7 @@ const COVERED: Record<string, [file: string, test: string][]> = {
   'AWS::SSM::Parameter': [
     [
       'stack.test.ts',
-      'get the environment contract: the lake for all, mail and link settings for notify, the state machine for ingest',
+      'get the environment contract: the lake for all, mail and link settings for notify, run scheduling for ingest',
     ],
   ],
   'AWS::StepFunctions::StateMachine': [
@@ -136,6 +136,12 @@ const COVERED: Record<string, [file: string, test: string][]> = {
     [
       'stack.test.ts',
       'routes objects created under incoming/ to ingest, with retries and an encrypted dead-letter queue',
+    ],
+  ],
+  'AWS::Scheduler::ScheduleGroup': [
+    [
+      'stack.test.ts',
+      'starts one run per burst of uploads through a one-time schedule in its own group, with a role that only starts the run',
     ],
   ],
   'AWS::Scheduler::Schedule': [

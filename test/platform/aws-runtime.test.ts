@@ -1,6 +1,7 @@
 import { CreateTableCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { awsRuntime } from '#platform/aws/runtime.ts';
@@ -11,7 +12,9 @@ import { ReportLinkError, verifyReportLink } from '#platform/report-link-token.t
 const s3 = mockClient(S3Client);
 const glue = mockClient(GlueClient);
 const secretsManager = mockClient(SecretsManagerClient);
+const scheduler = mockClient(SchedulerClient);
 afterEach(() => {
+  scheduler.reset();
   s3.reset();
   glue.reset();
   secretsManager.reset();
@@ -148,5 +151,31 @@ describe('awsRuntime linkTo (notify)', () => {
     await expect(runtime.linkTo(KEY)).rejects.toThrow(ConfigError);
     await expect(runtime.linkTo(KEY)).rejects.toThrow('REPORT_LINK_URL');
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('gives ingest a run starter that schedules one run per quiet slot when the stack sets RUN_SCHEDULE_GROUP', async () => {
+    const ingestEnv = {
+      ...env,
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:report',
+      RUN_SCHEDULE_GROUP: 'insights-runs',
+      RUN_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/run-scheduler',
+      RUN_QUIET_SECONDS: '300',
+      RUN_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-west-1:123456789012:ingest-dlq',
+    };
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    vi.useFakeTimers({ now: new Date('2026-03-02T06:07:30Z'), toFake: ['Date'] });
+    const runtime = await awsRuntime(ingestEnv);
+    expect(await runtime.startRun!('ingest-0123456789abcdef-orders')).toBe('run-20260302T060500Z');
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({
+      GroupName: 'insights-runs',
+      ScheduleExpression: 'at(2026-03-02T06:15:00)',
+      Target: { Arn: ingestEnv.STATE_MACHINE_ARN, RoleArn: ingestEnv.RUN_SCHEDULER_ROLE_ARN },
+    });
+    await expect(awsRuntime({ ...ingestEnv, RUN_QUIET_SECONDS: 'five' })).rejects.toThrow(
+      ConfigError,
+    );
+    await expect(awsRuntime({ ...ingestEnv, RUN_SCHEDULER_ROLE_ARN: '' })).rejects.toThrow(
+      /RUN_SCHEDULER_ROLE_ARN is not set/,
+    );
   });
 });

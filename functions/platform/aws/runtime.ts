@@ -1,6 +1,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -12,6 +13,7 @@ import type { Contract, DuckDb } from '../ports.ts';
 import { systemClock, type Runtime } from '../runtime.ts';
 import { athenaQueryEngine } from './athena-query-engine.ts';
 import { glueCatalog, glueTableSync, type TableChange } from './glue-catalog.ts';
+import { debouncedRunStarter } from './run-scheduler.ts';
 import { reportLinkDays, secretsManagerSecret, signedReportLinks } from './report-links.ts';
 import { SDK_RETRIES_OFF } from './retry.ts';
 import { s3BlobStore } from './s3-blob-store.ts';
@@ -59,9 +61,33 @@ export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<
     duck: () =>
       (duck ??= openDuckDb({ threads: 2, memoryLimit: '1GB', tempDirectory: '/tmp/duckdb' })),
     workDir: '/tmp',
-    ...(env['STATE_MACHINE_ARN']
-      ? { startRun: startRunWith(new SFNClient({}), env['STATE_MACHINE_ARN']) }
-      : {}),
+    ...runStarterFrom(env),
+  };
+}
+
+/**
+ * Ingest's way of starting a run. With RUN_SCHEDULE_GROUP (the stack sets it), one run per
+ * burst of uploads, RUN_QUIET_SECONDS after the burst (run-scheduler.ts); with only
+ * STATE_MACHINE_ARN, one run per file version, at once.
+ */
+function runStarterFrom(env: NodeJS.ProcessEnv): Pick<Runtime, 'startRun'> {
+  const stateMachineArn = env['STATE_MACHINE_ARN'];
+  if (!stateMachineArn) return {};
+  const group = env['RUN_SCHEDULE_GROUP'];
+  if (!group) return { startRun: startRunWith(new SFNClient({}), stateMachineArn) };
+  const quiet = env['RUN_QUIET_SECONDS'] ?? '';
+  if (!/^\d+$/.test(quiet))
+    throw new ConfigError(`RUN_QUIET_SECONDS must be a whole number of seconds; got "${quiet}"`);
+  const deadLetterArn = env['RUN_DEAD_LETTER_ARN'];
+  return {
+    startRun: debouncedRunStarter(new SchedulerClient(SDK_RETRIES_OFF), {
+      group,
+      stateMachineArn,
+      roleArn: required(env, 'RUN_SCHEDULER_ROLE_ARN'),
+      quietSeconds: Number(quiet),
+      ...(deadLetterArn ? { deadLetterArn } : {}),
+      clock: systemClock,
+    }),
   };
 }
 
