@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runInsights } from '../helpers/run-cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/bad-input');
 
-/** Runs the `insights` CLI as a user would, through bin/insights.js. */
-function insights(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/insights.js'), ...args],
-      { cwd: ROOT },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const insights = (...args: string[]) => runInsights(args);
 
 describe('insights (the command line)', () => {
   it('has help on every command', async () => {

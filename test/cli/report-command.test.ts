@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,8 +16,8 @@ import { consoleProgress } from '#cli/progress.ts';
 import { reportCommand, type ReportCommandOptions, type ReportFormat } from '#cli/report.ts';
 import type { ReportModel } from '#report/model.ts';
 import { runDemoPipeline, type DemoRun } from '../helpers/demo-run.ts';
+import { runInsights } from '../helpers/run-cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const RUN_ID = 'report-cmd';
 const FILES: Record<ReportFormat, string> = {
   md: 'report.md',
@@ -330,20 +329,12 @@ function capture(opener: Opener = async () => ({ opened: false, reason: 'test' }
   };
 }
 
-/** Runs the `insights` CLI as a user would, through bin/insights.js, with no display. */
-function insights(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the `insights` CLI as a user would, with no display. */
+function insights(...args: string[]) {
   const env = { ...process.env };
   delete env['DISPLAY'];
   delete env['WAYLAND_DISPLAY'];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/insights.js'), ...args],
-      { cwd: ROOT, env },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runInsights(args, env);
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,29 +7,17 @@ import type { ReportModel } from '#report/model.ts';
 import { headlines } from '#report/narrative/markdown.ts';
 import { smallLake } from '../helpers/small-lake.ts';
 import { addresses, closedPort, useLoopbacks } from '../platform/smtp-loopback.ts';
-
-const ROOT = join(import.meta.dirname, '../..');
+import { runInsights } from '../helpers/run-cli.ts';
 
 /**
  * Runs `insights` through bin/insights.js, as a user would, with INSIGHTS_SMTP_URL as given
  * (and never inherited from the shell that runs the tests).
  */
-function insights(
-  args: string[],
-  smtpEnv?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+function insights(args: string[], smtpEnv?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.INSIGHTS_SMTP_URL;
   if (smtpEnv !== undefined) env.INSIGHTS_SMTP_URL = smtpEnv;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/insights.js'), ...args],
-      { cwd: ROOT, env },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runInsights(args, env);
 }
 
 const loopback = useLoopbacks();
