@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { lakeKeys } from '#ingest/lake-keys.ts';
 import { toCsv, type CsvOptions, type CsvValue } from '#platform/csv-export.ts';
@@ -6,6 +6,7 @@ import { InputRejectedError, NotFoundError } from '#platform/errors.ts';
 import { assertIdentifier } from '#platform/identifiers.ts';
 import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
 import type { BlobStore, Manifest } from '#platform/ports.ts';
+import { writeResult } from './output.ts';
 import { consoleProgress, type Progress } from './progress.ts';
 
 /** One line of `quarantine/<dataset>/<source-id>.jsonl`, as ingest writes it. */
@@ -92,7 +93,7 @@ export async function quarantineCsv(
 /**
  * `insights quarantine --lake DIR --dataset NAME [--out FILE]`: the CSV to FILE (with a
  * byte order mark, for Excel) or to stdout (without); what was written, or why not, on
- * stderr. Exit code 1 when the lake or the dataset is not there.
+ * stderr. Exit code 1 when the lake or the dataset is not there, or FILE cannot be written.
  */
 export async function quarantineCommand(
   options: { lake: string; dataset: string; out?: string },
@@ -111,14 +112,7 @@ export async function quarantineCommand(
       exported.rows === 0
         ? `${options.dataset} has no quarantined rows`
         : `${exported.rows} quarantined row(s) of ${options.dataset} from ${exported.files} file(s)`;
-    if (options.out !== undefined) {
-      await writeFile(options.out, exported.csv);
-      io.progress.info(`${what}: written to ${options.out}`);
-    } else {
-      io.stdout.write(exported.csv);
-      io.progress.info(what);
-    }
-    return 0;
+    return (await writeResult(exported.csv, options.out, what, io)) ? 0 : 1;
   } catch (error) {
     if (!(error instanceof NotFoundError || error instanceof InputRejectedError)) throw error;
     io.progress.error(error.message);

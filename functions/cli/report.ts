@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { InputRejectedError, NotFoundError } from '#platform/errors.ts';
 import { renderReport } from '#report/render.ts';
 import { findReport, openLake, readReportModel } from './find-report.ts';
+import { writeResult } from './output.ts';
 import { consoleProgress, type Progress } from './progress.ts';
 
 export const REPORT_FORMATS = ['md', 'html', 'json'] as const;
@@ -39,19 +39,7 @@ export async function reportCommand(
     const report = await findReport(await openLake(options.lake), options.run);
     const text = renderReport(await readReportModel(report))[RENDERED[options.format]];
     const what = `report of run ${report.runId} (${report.paths.json}) as ${options.format}`;
-    if (options.out !== undefined) {
-      try {
-        await writeFile(options.out, text);
-      } catch (error) {
-        io.progress.error(`Cannot write ${options.out}: ${(error as Error).message}`);
-        return 1;
-      }
-      io.progress.info(`${what}: written to ${options.out}`);
-    } else {
-      io.stdout.write(text);
-      io.progress.info(what);
-    }
-    return 0;
+    return (await writeResult(text, options.out, what, io)) ? 0 : 1;
   } catch (error) {
     if (!(error instanceof NotFoundError || error instanceof InputRejectedError)) throw error;
     io.progress.error(error.message);

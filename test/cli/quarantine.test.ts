@@ -1,10 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quarantineCommand, quarantineCsv } from '#cli/quarantine.ts';
-import { consoleProgress } from '#cli/progress.ts';
 import {
   csvCell,
   csvRecord,
@@ -16,6 +14,7 @@ import { openDuckDb } from '#platform/duckdb/duckdb.ts';
 import type { DuckDb } from '#platform/ports.ts';
 import { quoteLiteral } from '#query/sql.ts';
 import { useTestLake } from '../ingest/lake.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 /** Reads a CSV file back with DuckDB's reader (RFC 4180 quoting), every value as text. */
 async function readBack(duck: DuckDb, path: string) {
@@ -218,8 +217,8 @@ describe('insights quarantine', () => {
     expect(stderr()).toBe('  clean has no quarantined rows\n');
   });
 
-  it('exits 1 with a clear error for an unknown dataset, a bad name or no lake', async () => {
-    const cases: [{ lake: string; dataset: string }, string][] = [
+  it('exits 1 with a clear error for an unknown dataset, a bad name, no lake or an --out it cannot write', async () => {
+    const cases: [{ lake: string; dataset: string; out?: string }, string][] = [
       [
         { lake: lake.root, dataset: 'order' },
         `error: The lake ${lake.root} has no dataset order (datasets: clean, orders)\n`,
@@ -237,6 +236,11 @@ describe('insights quarantine', () => {
         `error: No lake folder at ${join(dir, 'nowhere')}\n`,
       ],
     ];
+    const folderless = join(dir, 'no-such-folder', 'orders.csv');
+    cases.push([
+      { lake: lake.root, dataset: 'orders', out: folderless },
+      `error: Cannot write ${folderless}: ENOENT: no such file or directory, open '${folderless}'\n`,
+    ]);
     for (const [options, message] of cases) {
       const { io, stdout, stderr } = capture();
       expect(await quarantineCommand(options, io)).toBe(1);
@@ -246,23 +250,4 @@ describe('insights quarantine', () => {
   });
 });
 
-/** stdout and a progress on a stderr of its own, both kept as text. */
-function capture() {
-  const sink = () => {
-    let text = '';
-    const stream = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        text += chunk.toString();
-        done();
-      },
-    });
-    return { stream, text: () => text };
-  };
-  const out = sink();
-  const err = sink();
-  return {
-    io: { stdout: out.stream, progress: consoleProgress(err.stream) },
-    stdout: out.text,
-    stderr: err.text,
-  };
-}
+const capture = captureIo;

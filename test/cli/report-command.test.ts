@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findReport, openLake, parseReport, storedReports } from '#cli/find-report.ts';
 import {
@@ -12,11 +11,11 @@ import {
   type Opener,
   type OpenCommandOptions,
 } from '#cli/open.ts';
-import { consoleProgress } from '#cli/progress.ts';
 import { reportCommand, type ReportCommandOptions, type ReportFormat } from '#cli/report.ts';
 import type { ReportModel } from '#report/model.ts';
 import { runDemoPipeline, type DemoRun } from '../helpers/demo-run.ts';
 import { runInsights } from '../helpers/run-cli.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 const RUN_ID = 'report-cmd';
 const FILES: Record<ReportFormat, string> = {
@@ -310,23 +309,8 @@ async function lakeWith(
 
 /** io for the commands: stdout and stderr kept as text, and an opener. */
 function capture(opener: Opener = async () => ({ opened: false, reason: 'test' })) {
-  const sink = () => {
-    let text = '';
-    const stream = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        text += chunk.toString();
-        done();
-      },
-    });
-    return { stream, text: () => text };
-  };
-  const out = sink();
-  const err = sink();
-  return {
-    io: { stdout: out.stream, progress: consoleProgress(err.stream), opener },
-    stdout: out.text,
-    stderr: err.text,
-  };
+  const captured = captureIo();
+  return { ...captured, io: { ...captured.io, opener } };
 }
 
 /** Runs the `insights` CLI as a user would, with no display. */
