@@ -79,7 +79,8 @@ function dimension(t: GroupTest): string {
   return t.entity ? `${cell(t.dimension)} (of ${cell(t.entity)})` : cell(t.dimension);
 }
 
-function trustedLabel(t: GroupTest): string {
+/** The test the report trusts, by name: `Welch's ANOVA`. */
+export function trustedLabel(t: GroupTest): string {
   return t.trusted === 'kruskal-wallis'
     ? 'Kruskal-Wallis'
     : t.trusted === 'welch'

@@ -29,7 +29,7 @@ import {
 import { forecastsSection, seriesAnomaliesSection, seriesMethodology } from './series-markdown.ts';
 import { coverageLine, robustDistance } from './summary.ts';
 import { runRecordSection } from './run-markdown.ts';
-import { reportTables, tableKey } from './csv-tables.ts';
+import { reportTables, tableKey, type ReportTable } from './csv-tables.ts';
 import {
   headlineLines,
   implementationPlanSection,
@@ -43,7 +43,10 @@ import {
 const MONTHS_SHOWN = 13;
 
 /** `report.md`: only sections with computed content; what could not be computed says why. */
-export function renderMarkdown(model: ReportModel): string {
+export function renderMarkdown(
+  model: ReportModel,
+  tables: ReportTable[] = reportTables(model),
+): string {
   const analyses = ANALYSIS_SECTIONS.map((s) => ({ ...s, text: s.render(model) }));
   const sections = [
     header(model),
@@ -54,7 +57,7 @@ export function renderMarkdown(model: ReportModel): string {
     recommendationsSection(model),
     implementationPlanSection(model),
     dataAnalyzed(model),
-    tablesSection(model),
+    tablesSection(tables),
     notComputed(model),
     methodology(
       model,
@@ -444,8 +447,7 @@ function quarantineSection(d: DatasetSection): string {
 }
 
 /** Links to the report's tables as CSV, which the run writes beside it (`tables/`). */
-function tablesSection(m: ReportModel): string | undefined {
-  const tables = reportTables(m);
+function tablesSection(tables: ReportTable[]): string | undefined {
   if (tables.length === 0) return undefined;
   return [
     '## Tables as CSV',

@@ -17,13 +17,15 @@ export interface RenderedReport {
  * `insights report` re-renders a stored `report.json` without recomputing anything.
  */
 export function renderReport(model: ReportModel): RenderedReport {
-  const markdown = renderMarkdown(model);
+  // Built once: the Markdown links each table, and each is written as CSV.
+  const tables = reportTables(model);
+  const markdown = renderMarkdown(model, tables);
   return {
     markdown,
     html: renderHtml(markdown, `Insights report ${model.run.runId}`, {
       charts: reportCharts(model),
     }),
     json: JSON.stringify(model, null, 2) + '\n',
-    tables: reportTables(model).map((t) => ({ key: tableKey(t.name), csv: tableCsv(t) })),
+    tables: tables.map((t) => ({ key: tableKey(t.name), csv: tableCsv(t) })),
   };
 }

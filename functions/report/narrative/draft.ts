@@ -1,5 +1,5 @@
 import type { ReportModel } from '../model.ts';
-import type { AtStake, NarrativeTheme, Recommendation } from './types.ts';
+import type { Narrative, Recommendation } from './types.ts';
 
 /** A recommendation as a narrative proposes it; drafts with one key become one recommendation. */
 export type RecommendationDraft = { key: string } & Pick<
@@ -8,16 +8,7 @@ export type RecommendationDraft = { key: string } & Pick<
 >;
 
 /** A narrative before ranking: its sentences and the two inputs of its score it knows itself. */
-export interface NarrativeDraft {
-  id: string;
-  theme: NarrativeTheme;
-  findingIds: string[];
-  title: string;
-  summary: string;
-  details: string[];
-  confidence: string;
-  atStake?: AtStake;
-  asOf: string;
+export interface NarrativeDraft extends Omit<Narrative, 'priority' | 'rank' | 'score'> {
   /** Share of the business at stake, 0..1 (see each generator for what it is a share of). */
   impactShare: number;
   /** 0..1. */

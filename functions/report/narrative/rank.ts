@@ -1,5 +1,5 @@
 import type { ReportModel } from '../model.ts';
-import { day, type NarrativeDraft, type NarrativeSource } from './draft.ts';
+import { clamp01, day, type NarrativeDraft, type NarrativeSource } from './draft.ts';
 import {
   dataQualityNarratives,
   mixShiftNarratives,
@@ -44,20 +44,14 @@ export function narrate(model: ReportModel): {
   const scored = drafts
     .map((d) => ({ d, score: scoreOf(d, end) }))
     .sort((a, b) => b.score.total - a.score.total || a.d.id.localeCompare(b.d.id));
-  const narratives: Narrative[] = scored.map(({ d, score }, i) => ({
-    id: d.id,
-    theme: d.theme,
-    findingIds: d.findingIds,
-    priority: priorityOf(score.total),
-    rank: i + 1,
-    title: d.title,
-    summary: d.summary,
-    details: d.details,
-    confidence: d.confidence,
-    ...(d.atStake ? { atStake: d.atStake } : {}),
-    asOf: d.asOf,
-    score,
-  }));
+  const narratives: Narrative[] = scored.map(
+    ({ d: { impactShare: _, strength: __, recommendations: ___, ...told }, score }, i) => ({
+      ...told,
+      priority: priorityOf(score.total),
+      rank: i + 1,
+      score,
+    }),
+  );
   return {
     narratives,
     recommendations: recommend(
@@ -71,8 +65,8 @@ export function scoreOf(
   d: Pick<NarrativeDraft, 'impactShare' | 'strength' | 'asOf'>,
   end: string,
 ): NarrativeScore {
-  const impact = round(clamp(d.impactShare / FULL_IMPACT_SHARE));
-  const strength = round(clamp(d.strength));
+  const impact = round(clamp01(d.impactShare / FULL_IMPACT_SHARE));
+  const strength = round(clamp01(d.strength));
   const age =
     d.asOf && end ? Math.max(0, (Date.parse(end) - Date.parse(day(d.asOf))) / 86_400_000) : 0;
   const recency = round(Math.pow(0.5, age / RECENCY_HALF_LIFE_DAYS));
@@ -136,5 +130,4 @@ export function dataEnd(model: ReportModel): string {
   );
 }
 
-const clamp = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const round = (x: number) => Math.round(x * 1000) / 1000;

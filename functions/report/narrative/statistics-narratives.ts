@@ -7,6 +7,7 @@ import {
   type ReportModel,
 } from '../model.ts';
 import { ASSOCIATION_DISCOUNT } from './customer-narratives.ts';
+import { trustedLabel } from '../groups-markdown.ts';
 import { listing, testedStrength, type NarrativeDraft, type RecommendationDraft } from './draft.ts';
 
 /** How many causes, and group tests, get a narrative of their own. */
@@ -103,7 +104,7 @@ export function groupNarratives(model: ReportModel): NarrativeDraft[] {
           details: [
             `${plural(t.groups.length, 'group')} and ${plural(t.n, 'value')} compared; ${t.pairs.length ? `${plural(t.pairs.length, 'pair')} of groups differ at 5% (${t.posthoc})` : 'no single pair differs at 5%'}.`,
           ],
-          confidence: `${testName(t)} ${formatNumber(t.statistic)} on ${t.df.map(formatNumber).join(' and ')} df, q ${formatPValue(t.qValue)} after Benjamini-Hochberg over ${plural(g.tested, 'test')}.`,
+          confidence: `${trustedLabel(t)} ${t.trusted === 'kruskal-wallis' ? 'H' : 'F'} = ${formatNumber(t.statistic)} on ${t.df.map(formatNumber).join(' and ')} df, q ${formatPValue(t.qValue)} after Benjamini-Hochberg over ${plural(g.tested, 'test')}.`,
           asOf: last,
           impactShare: t.etaSquared * ASSOCIATION_DISCOUNT,
           strength: testedStrength(t.qValue, Math.sqrt(t.etaSquared)),
@@ -154,14 +155,6 @@ function groupRecommendation(
       timeframe: '3-6 months',
     },
   ];
-}
-
-function testName(t: GroupTest): string {
-  return t.trusted === 'kruskal-wallis'
-    ? 'Kruskal-Wallis H'
-    : t.trusted === 'welch'
-      ? 'Welch F'
-      : 'ANOVA F';
 }
 
 function unitOf(frequency: string): string {
