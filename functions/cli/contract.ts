@@ -8,7 +8,7 @@ import { datasetFromKey } from '#ingest/source-id.ts';
 import { parseConfigContract } from '#platform/contracts.ts';
 import { openDuckDb } from '#platform/duckdb/duckdb.ts';
 import { quoteIdent } from '#query/sql.ts';
-import { assertIdentifier } from '#platform/identifiers.ts';
+import { assertDatasetName, assertIdentifier } from '#platform/identifiers.ts';
 import { configContractKey, inferredContractKey, lakeCatalog } from '#platform/lake-catalog.ts';
 import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
 import type { Contract } from '#platform/ports.ts';
@@ -74,7 +74,7 @@ export async function contractInfer(
   const work = await mkdtemp(join(tmpdir(), 'insights-contract-'));
   const duck = await openDuckDb({ tempDirectory: join(work, 'duckdb') });
   try {
-    const dataset = assertIdentifier(options.dataset ?? datasetFromKey(resolve(file)), 'Dataset');
+    const dataset = assertDatasetName(options.dataset ?? datasetFromKey(resolve(file)));
     // A copy, so that reading a .gz leaves nothing beside the user's file.
     const raw = join(work, basename(file));
     await copyFile(file, raw).catch((error: NodeJS.ErrnoException) => {

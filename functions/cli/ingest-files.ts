@@ -6,7 +6,7 @@ import { datasetFromKey, ingestObject, type IngestResult } from '#ingest/ingest.
 import { lakeKeys } from '#ingest/lake-keys.ts';
 import { sourceIdOf } from '#ingest/source-id.ts';
 import { InputRejectedError } from '#platform/errors.ts';
-import { assertIdentifier } from '#platform/identifiers.ts';
+import { assertDatasetName } from '#platform/identifiers.ts';
 import type { Runtime } from '#platform/runtime.ts';
 import { etagHash } from '#platform/local/fs-blob-store.ts';
 import type { Progress } from './progress.ts';
@@ -57,7 +57,7 @@ export async function ingestFile(
   progress: Progress,
 ): Promise<FileOutcome> {
   try {
-    const dataset = assertIdentifier(options.dataset ?? datasetFromKey(resolve(file)), 'Dataset');
+    const dataset = assertDatasetName(options.dataset ?? datasetFromKey(resolve(file)));
     const key = `incoming/${dataset}/${options.name ?? basename(file)}`;
     const copy = await snapshot(file, runtime.workDir);
     try {

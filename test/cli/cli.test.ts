@@ -77,6 +77,24 @@ describe('insights (the command line)', () => {
     expect(stderr).toContain(`${missing} -> orders: 3 rows read, 0 curated, 3 quarantined`);
   });
 
+  it('refuses a dataset name reserved for the files tables in AWS before copying anything', async () => {
+    const lake = await mkdtemp(join(tmpdir(), 'cli-lake-'));
+    const good = join(FIXTURES, 'good.csv');
+    const { code, stderr } = await insights(
+      'ingest',
+      good,
+      '--lake',
+      lake,
+      '--dataset',
+      'orders__files',
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${good}: Dataset "orders__files" is not a valid name: names ending in __files are reserved`,
+    );
+    expect(await readdir(lake)).toEqual([]);
+  });
+
   it('refuses a different file of the same name unless told to replace, and keeps the first', async () => {
     const lake = await mkdtemp(join(tmpdir(), 'cli-lake-'));
     const [a, b] = [
