@@ -1,15 +1,22 @@
 import { awsRuntime, awsTableSync } from '#platform/aws/runtime.ts';
 import type { IngestHandlerDeps } from './ingest.ts';
-import { awsObservability, once, type HandlerDeps } from './middleware.ts';
+import { awsObservability, once, tracedClients, type HandlerDeps } from './middleware.ts';
 
 /** The deployed wiring: the AWS runtime from the Lambda environment, built once per cold start. */
-export const awsDeps = (): HandlerDeps => ({
-  runtime: once(() => awsRuntime()),
-  ...awsObservability(),
-});
+export function awsDeps(): HandlerDeps {
+  const observability = awsObservability();
+  return {
+    runtime: once(() => awsRuntime(process.env, tracedClients(observability))),
+    ...observability,
+  };
+}
 
 /** The ingest function's wiring: the runtime, and the Glue table sync (built on first use). */
 export function awsIngestDeps(): IngestHandlerDeps {
   let sync: ReturnType<typeof awsTableSync> | undefined;
-  return { ...awsDeps(), syncTable: (contract) => (sync ??= awsTableSync())(contract) };
+  const deps = awsDeps();
+  return {
+    ...deps,
+    syncTable: (contract) => (sync ??= awsTableSync(process.env, tracedClients(deps)))(contract),
+  };
 }

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { asIs, type InstrumentClient } from '#platform/aws/instrument.ts';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Runtime } from '#platform/runtime.ts';
 
@@ -129,6 +130,11 @@ export const defaultLogger = () => new Logger({ serviceName: 'serverless-insight
 const tracing = process.env['AWS_EXECUTION_ENV']
   ? await import('@aws-lambda-powertools/tracer')
   : undefined;
+
+/** Each AWS SDK client a subsegment of the trace, where there is a tracer. */
+export function tracedClients({ tracer }: Observability): InstrumentClient {
+  return tracer ? (client) => tracer.captureAWSv3Client(client) : asIs;
+}
 
 /**
  * Powertools as deployed, configured by the function's environment: POWERTOOLS_SERVICE_NAME,

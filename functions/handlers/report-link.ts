@@ -4,7 +4,13 @@ import { reportLinkAdapters } from '#platform/aws/report-links.ts';
 import type { Clock } from '#platform/ports.ts';
 import { ReportLinkError, verifyReportLink } from '#platform/report-link-token.ts';
 import { systemClock } from '#platform/runtime.ts';
-import { awsObservability, observe, telemetryOf, type Observability } from './middleware.ts';
+import {
+  awsObservability,
+  observe,
+  telemetryOf,
+  tracedClients,
+  type Observability,
+} from './middleware.ts';
 
 /**
  * The emailed report link: `GET <function URL>?t=<token>`. A genuine, unexpired token is
@@ -94,10 +100,13 @@ function page(
 }
 
 /** The deployed wiring: the lake bucket and the secret from the environment, on first use. */
-export const awsReportLinkDeps = (): ReportLinkDeps => ({
-  ...reportLinkAdapters(),
-  clock: systemClock,
-  ...awsObservability(),
-});
+export function awsReportLinkDeps(): ReportLinkDeps {
+  const observability = awsObservability();
+  return {
+    ...reportLinkAdapters(process.env, tracedClients(observability)),
+    clock: systemClock,
+    ...observability,
+  };
+}
 
 export const handler = makeHandler(awsReportLinkDeps());

@@ -1,4 +1,4 @@
-import type { QueryEngine } from './ports.ts';
+import type { QueryEngine, QueryOptions } from './ports.ts';
 
 /** What one step of a run used: its wall time, its queries and, where measured, bytes scanned. */
 export interface StepUsage {
@@ -24,10 +24,10 @@ export function meteredEngine(engine: QueryEngine): {
   return {
     engine: {
       dialect: engine.dialect,
-      query: async (sql) => {
+      query: async (sql, options) => {
         queries++;
-        if (!withStats) return engine.query(sql);
-        const result = await withStats(sql);
+        if (!withStats) return engine.query(sql, options);
+        const result = await withStats(sql, options);
         bytesScanned += result.bytesScanned;
         return result.rows;
       },
@@ -37,5 +37,20 @@ export function meteredEngine(engine: QueryEngine): {
       queries,
       bytesScanned: withStats ? bytesScanned : null,
     }),
+  };
+}
+
+/**
+ * Gives every query the run's data version as its reuse scope: an engine that reuses
+ * results (Athena) may then answer a run over unchanged data from the last one's results.
+ */
+export function scopedEngine(engine: QueryEngine, dataVersion: string): QueryEngine {
+  const options: QueryOptions = { reuseScope: dataVersion };
+  return {
+    dialect: engine.dialect,
+    query: (sql) => engine.query(sql, options),
+    ...(engine.queryWithStats
+      ? { queryWithStats: (sql: string) => engine.queryWithStats!(sql, options) }
+      : {}),
   };
 }

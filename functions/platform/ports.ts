@@ -41,15 +41,27 @@ export interface BlobStore {
 export type Scalar = string | number | boolean | null;
 export type Row = Record<string, Scalar>;
 
+export interface QueryOptions {
+  /**
+   * A fingerprint of the data the query reads (a run's `dataVersion`). An engine that can
+   * answer from an earlier result (Athena's result reuse) does so only for a query of the
+   * same scope, so new data is never answered from a stale result. Without it, never.
+   */
+  reuseScope?: string;
+}
+
 /** Runs SQL over the catalogued datasets: DuckDB views locally, Athena over Glue in AWS. */
 export interface QueryEngine {
   readonly dialect: 'duckdb' | 'trino';
-  query(sql: string): Promise<Row[]>;
+  query(sql: string, options?: QueryOptions): Promise<Row[]>;
   /**
    * The rows and the bytes the query scanned, where the engine reports them (Athena bills by
    * them); the local DuckDB does not have it.
    */
-  queryWithStats?(sql: string): Promise<{ rows: Row[]; bytesScanned: number }>;
+  queryWithStats?(
+    sql: string,
+    options?: QueryOptions,
+  ): Promise<{ rows: Row[]; bytesScanned: number }>;
 }
 
 /** Keeps contracts and makes each dataset queryable under its own name. */

@@ -1,5 +1,5 @@
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
-import { meteredEngine, type StepUsage } from '#platform/metered-engine.ts';
+import { meteredEngine, scopedEngine, type StepUsage } from '#platform/metered-engine.ts';
 import { discoverJoins, type JoinKey } from '#query/joins.ts';
 import { discoverSeries, seriesSpecs, type SeriesDiscovery } from '#analysis/series-discovery.ts';
 import {
@@ -43,8 +43,8 @@ export async function aggregateRun(
   input: { runId: string; planKey: string },
 ): Promise<{ aggregatesKey: string }> {
   const metered = meteredEngine(deps.engine);
-  const engine = metered.engine;
   const plan = await readJson<RunPlan>(deps.store, input.planKey);
+  const engine = scopedEngine(metered.engine, plan.dataVersion);
   const datasets: Record<string, DatasetAggregates> = {};
   for (const d of plan.datasets) {
     const profile = await profileDataset(engine, d.contract);

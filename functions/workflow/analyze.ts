@@ -8,7 +8,7 @@ import { forecastFindings, seriesAnomalyFindings } from '#analysis/series-analys
 import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
 import { monthlyTrends } from '#analysis/trends.ts';
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
-import { meteredEngine } from '#platform/metered-engine.ts';
+import { meteredEngine, scopedEngine } from '#platform/metered-engine.ts';
 import { monthlyTotals } from '#query/aggregates.ts';
 import type { AnalysisOutput } from '#report/findings.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
@@ -34,11 +34,11 @@ export async function runAnalysis(
   input: AnalyzeInput,
 ): Promise<AnalyzeOutput> {
   const metered = meteredEngine(given.engine);
-  const deps = { store: given.store, engine: metered.engine };
   const [plan, aggregates] = await Promise.all([
-    readJson<RunPlan>(deps.store, input.planKey),
-    readJson<RunAggregates>(deps.store, input.aggregatesKey),
+    readJson<RunPlan>(given.store, input.planKey),
+    readJson<RunAggregates>(given.store, input.aggregatesKey),
   ]);
+  const deps = { store: given.store, engine: scopedEngine(metered.engine, plan.dataVersion) };
   const { analysis } = input;
   const output: AnalysisOutput = {
     analysisId: analysis.id,

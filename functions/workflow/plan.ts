@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BlobStore, Catalog, Contract, Manifest } from '#platform/ports.ts';
 import { lakeKeys } from '#ingest/lake-keys.ts';
 import { seriesSpecs } from '#analysis/series-discovery.ts';
@@ -51,6 +52,11 @@ export interface RunPlan {
   datasets: DatasetPlan[];
   /** Datasets in the lake that cannot be analysed, why, and their files. */
   skipped: { dataset: string; reason: string; inputs: InputSummary[] }[];
+  /**
+   * SHA-256 of what the run reads: each dataset's contract and its inputs' checksums. Two
+   * runs with the same data version see the same data, so their queries may share results.
+   */
+  dataVersion: string;
   analyses: AnalysisTask[];
   /** How far ahead forecasts go, and the backtest origins of the whole procedure. */
   forecast: ForecastSettings;
@@ -120,11 +126,22 @@ export async function planRun(
     trigger,
     datasets,
     skipped,
+    dataVersion: dataVersion(datasets),
     analyses,
     forecast: { ...DEFAULT_FORECAST, horizon: forecastHorizon(input.input?.forecastHorizon) },
   };
   await deps.store.put(keys.plan, JSON.stringify(plan, null, 2), 'application/json');
   return { runId: input.runId, planKey: keys.plan, analyses };
+}
+
+/** The fingerprint of the data a run reads: contracts (views derive from them) and input checksums. */
+export function dataVersion(datasets: readonly DatasetPlan[]): string {
+  const hash = createHash('sha256');
+  for (const d of datasets) {
+    hash.update(JSON.stringify([d.dataset, d.contract]));
+    for (const i of d.inputs) hash.update(JSON.stringify([i.sourceKey, i.checksum]));
+  }
+  return hash.digest('hex');
 }
 
 /** Analyses follow from the dataset's kind and roles, never from its name. */

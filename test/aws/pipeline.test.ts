@@ -505,6 +505,28 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
     expect(differences(comparable(report), comparable(local.report))).toEqual([]);
   });
 
+  it('answers a run over unchanged data from the results of the last, scanning nothing', async () => {
+    const from = fakeAthena.queries.length;
+    const rerun = 'rerun-unchanged';
+    await runReportWorkflow(await workflowRuntime(), {
+      runId: rerun,
+      trigger: 'test',
+      retryPauseMs: 1,
+    });
+    const queries = fakeAthena.queries.slice(from);
+    expect(queries.length).toBeGreaterThan(50);
+    expect(queries.filter((q) => q.reusedFrom === undefined).map((q) => q.sql)).toEqual([]);
+    // Every query led by the data version the plan computed from the inputs' checksums.
+    const plan = JSON.parse(bucket.text(`runs/${rerun}/plan.json`)) as { dataVersion: string };
+    expect(plan.dataVersion).toMatch(/^[0-9a-f]{64}$/);
+    expect(queries.every((q) => q.sql.startsWith(`-- data version ${plan.dataVersion}\n`))).toBe(
+      true,
+    );
+    const again = validateReport(JSON.parse(bucket.text(`reports/${rerun}/report.json`)));
+    expect(again.run.steps.reduce((n, s) => n + (s.bytesScanned ?? 0), 0)).toBe(0);
+    expect(differences(again.findings, report.findings)).toEqual([]);
+  });
+
   it('emails why when Athena fails a query, and ends the run in the failure path', async () => {
     const reason =
       "HIVE_BAD_DATA: Field lifetime_value's type INT64 in parquet is incompatible with type double defined in table schema";
@@ -574,11 +596,14 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
     expect(view).toEqual({ n: first.rowsCurated, ids: first.rowsCurated });
 
     const runAgain = 'after-second-upload';
+    const from = fakeAthena.queries.length;
     await runReportWorkflow(await workflowRuntime(), {
       runId: runAgain,
       trigger: 'test',
       retryPauseMs: 1,
     });
+    // New data, a new data version: no result of the runs before answers a query of this one.
+    expect(fakeAthena.queries.slice(from).filter((q) => q.reusedFrom)).toEqual([]);
     const again = validateReport(JSON.parse(bucket.text(`reports/${runAgain}/report.json`)));
     const section = (r: ReportModel) => r.datasets.find((d) => d.dataset === 'customer_profiles')!;
     // The second file is counted as curated, but the queries see each customer once.

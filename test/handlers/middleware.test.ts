@@ -7,6 +7,7 @@ import {
   awsObservability,
   once,
   step,
+  tracedClients,
   type HandlerDeps,
   type Telemetry,
 } from '#handlers/middleware.ts';
@@ -189,6 +190,17 @@ describe('tracing', () => {
       ['runId', 'run-7'],
       ['dataset', 'orders'],
     ]);
+  });
+
+  it("makes each AWS client a subsegment of the trace through the tracer's captureAWSv3Client", () => {
+    const tracer = new Tracer({ serviceName: 'serverless-insights' });
+    const client = { send: async () => ({}) };
+    const traced = { ...client };
+    const capture = vi.spyOn(tracer, 'captureAWSv3Client').mockReturnValue(traced);
+    expect(tracedClients({ logger: silent(), tracer })(client)).toBe(traced);
+    expect(capture).toHaveBeenCalledWith(client);
+    // Without a tracer (the local runtime), the client as it is.
+    expect(tracedClients({ logger: silent() })(client)).toBe(client);
   });
 
   it('has no Tracer outside Lambda, where there is nothing to trace', () => {

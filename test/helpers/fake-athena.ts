@@ -70,6 +70,8 @@ export interface FakeQuery {
   rows: (string | undefined)[][];
   /** GetQueryResults calls answered. */
   pagesRead: number;
+  /** The earlier query whose result answered this one (result reuse): nothing was scanned. */
+  reusedFrom?: string;
 }
 
 /** The Trino functions DuckDB spells differently, as `functions/query/dialect.ts` uses them. */
@@ -192,6 +194,21 @@ export class FakeAthena {
     const injected = this.failWhen(sql, index);
     if (injected) return fail(injected);
 
+    // Result reuse as Athena documents it: the same query string in the same workgroup and
+    // database, whose result is young enough (every result here is), answers without a scan.
+    const reuse = input.ResultReuseConfiguration?.ResultReuseByAgeConfiguration;
+    const earlier = reuse?.Enabled
+      ? this.queries.findLast((q) => q !== query && q.sql === sql && q.state === 'SUCCEEDED')
+      : undefined;
+    if (earlier) {
+      Object.assign(query, {
+        columns: earlier.columns,
+        rows: earlier.rows,
+        reusedFrom: earlier.id,
+      });
+      return { QueryExecutionId: query.id };
+    }
+
     await this.refresh();
     const tables = this.tablesNamed(sql);
     for (const t of tables) {
@@ -237,6 +254,7 @@ export class FakeAthena {
               Statistics: {
                 DataScannedInBytes: state === 'SUCCEEDED' ? query.bytesScanned : 0,
                 EngineExecutionTimeInMillis: 1,
+                ResultReuseInformation: { ReusedPreviousResult: query.reusedFrom !== undefined },
               },
             }
           : {}),

@@ -61,6 +61,34 @@ describe('athenaQueryEngine', () => {
     });
   });
 
+  it('lets Athena reuse results only within a data version, which leads the query string', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q4' });
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } },
+    });
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [] } });
+    const version = 'a'.repeat(64);
+    await engine().query('SELECT 1', { reuseScope: version });
+    await engine().query('SELECT 1');
+    const [scoped, plain] = athena
+      .commandCalls(StartQueryExecutionCommand)
+      .map((c) => c.args[0].input);
+    expect(scoped).toMatchObject({
+      QueryString: `-- data version ${version}\nSELECT 1`,
+      ResultReuseConfiguration: {
+        ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 10_080 },
+      },
+    });
+    // No scope, no reuse: a result from before new data arrived must never answer.
+    expect(plain!.QueryString).toBe('SELECT 1');
+    expect(plain!.ResultReuseConfiguration).toBeUndefined();
+    // A scope that could end the comment is refused before anything is sent.
+    await expect(engine().query('SELECT 1', { reuseScope: 'x\nDROP TABLE t' })).rejects.toThrow(
+      'Invalid query reuse scope',
+    );
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(2);
+  });
+
   it('turns throttling into a TransientError, which the workflow retries', async () => {
     athena
       .on(StartQueryExecutionCommand)

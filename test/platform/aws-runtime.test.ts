@@ -4,7 +4,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { awsRuntime } from '#platform/aws/runtime.ts';
+import { awsRuntime, awsTableSync } from '#platform/aws/runtime.ts';
+import { reportLinkAdapters } from '#platform/aws/report-links.ts';
 import { ConfigError } from '#platform/errors.ts';
 import type { Contract } from '#platform/ports.ts';
 import { ReportLinkError, verifyReportLink } from '#platform/report-link-token.ts';
@@ -177,5 +178,34 @@ describe('awsRuntime linkTo (notify)', () => {
     await expect(awsRuntime({ ...ingestEnv, RUN_SCHEDULER_ROLE_ARN: '' })).rejects.toThrow(
       /RUN_SCHEDULER_ROLE_ARN is not set/,
     );
+  });
+
+  it('hands every AWS client it makes to the instrumentation, as the handlers pass the tracer', async () => {
+    const made: string[] = [];
+    const instrument = <C>(client: C): C => {
+      made.push((client as object).constructor.name);
+      return client;
+    };
+    const full = {
+      ...env,
+      REPORT_LINK_URL: 'https://links.example.com/',
+      REPORT_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:links',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:report',
+      RUN_SCHEDULE_GROUP: 'insights-runs',
+      RUN_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/run-scheduler',
+      RUN_QUIET_SECONDS: '300',
+    };
+    await awsRuntime(full, instrument);
+    awsTableSync(full, instrument);
+    reportLinkAdapters(full, instrument);
+    expect(made.sort()).toEqual([
+      'AthenaClient',
+      'GlueClient',
+      'GlueClient',
+      'S3Client',
+      'SESv2Client',
+      'SchedulerClient',
+      'SecretsManagerClient',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import {
   type ColumnInfo,
 } from '@aws-sdk/client-athena';
 import { TransientError } from '../errors.ts';
-import type { QueryEngine, Row, Scalar } from '../ports.ts';
+import type { QueryEngine, QueryOptions, Row, Scalar } from '../ports.ts';
 import { isRetryableAwsError } from './retry.ts';
 
 export interface AthenaOptions {
@@ -18,20 +18,49 @@ export interface AthenaOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * How old a result Athena may reuse, for a query with a reuse scope: the most it allows
+ * (7 days). Safe at any age, because the scope is the run's data version: changed data
+ * makes a different query string, and Athena reuses only an exact match of the string
+ * (https://docs.aws.amazon.com/athena/latest/ug/reusing-query-results.html).
+ */
+export const RESULT_REUSE_MAX_AGE_MINUTES = 10_080;
+
+/** Leads the query string, so that the scope is part of what Athena matches. */
+function scoped(sql: string, options: QueryOptions | undefined): string {
+  const scope = options?.reuseScope;
+  if (scope === undefined) return sql;
+  // Inside a comment: a line break would end it and let the rest run as SQL.
+  if (!/^[\w-]{1,128}$/.test(scope))
+    throw new Error(`Invalid query reuse scope ${JSON.stringify(scope)}`);
+  return `-- data version ${scope}\n${sql}`;
+}
+
 /** Athena over the Glue tables: the same SQL as the local DuckDB views. */
 export function athenaQueryEngine(athena: AthenaClient, options: AthenaOptions): QueryEngine {
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const timeoutMs = options.timeoutMs ?? 300_000;
   const engine: QueryEngine = {
     dialect: 'trino',
-    query: async (sql) => (await engine.queryWithStats!(sql)).rows,
-    async queryWithStats(sql) {
+    query: async (sql, queryOptions) => (await engine.queryWithStats!(sql, queryOptions)).rows,
+    async queryWithStats(sql, queryOptions) {
+      const reuse = queryOptions?.reuseScope !== undefined;
       const started = await retryable(() =>
         athena.send(
           new StartQueryExecutionCommand({
-            QueryString: sql,
+            QueryString: scoped(sql, queryOptions),
             WorkGroup: options.workGroup,
             QueryExecutionContext: { Database: options.database },
+            ...(reuse
+              ? {
+                  ResultReuseConfiguration: {
+                    ResultReuseByAgeConfiguration: {
+                      Enabled: true,
+                      MaxAgeInMinutes: RESULT_REUSE_MAX_AGE_MINUTES,
+                    },
+                  },
+                }
+              : {}),
           }),
         ),
       );

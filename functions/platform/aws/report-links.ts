@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ConfigError } from '../errors.ts';
+import { asIs, type InstrumentClient } from './instrument.ts';
 import type { Clock } from '../ports.ts';
 import {
   MAX_REPORT_LINK_DAYS,
@@ -91,7 +92,10 @@ export function reportLinkDays(value: string | undefined): number {
 }
 
 /** What the link function needs from AWS, read from its environment on first use. */
-export function reportLinkAdapters(env: NodeJS.ProcessEnv = process.env): {
+export function reportLinkAdapters(
+  env: NodeJS.ProcessEnv = process.env,
+  instrument: InstrumentClient = asIs,
+): {
   secret: () => Promise<string>;
   presign: (key: string) => Promise<string>;
 } {
@@ -100,11 +104,13 @@ export function reportLinkAdapters(env: NodeJS.ProcessEnv = process.env): {
   return {
     secret: async () =>
       (secret ??= secretsManagerSecret(
-        new SecretsManagerClient({}),
+        instrument(new SecretsManagerClient({})),
         required(env, 'REPORT_LINK_SECRET_ARN'),
       ))(),
     presign: async (key) =>
-      (presign ??= reportPresigner(new S3Client({}), required(env, 'LAKE_BUCKET')))(key),
+      (presign ??= reportPresigner(instrument(new S3Client({})), required(env, 'LAKE_BUCKET')))(
+        key,
+      ),
   };
 }
 

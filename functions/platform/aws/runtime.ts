@@ -12,6 +12,7 @@ import { lakeCatalog } from '../lake-catalog.ts';
 import type { Contract, DuckDb } from '../ports.ts';
 import { systemClock, type Runtime } from '../runtime.ts';
 import { athenaQueryEngine } from './athena-query-engine.ts';
+import { asIs, type InstrumentClient } from './instrument.ts';
 import { glueCatalog, glueTableSync, type TableChange } from './glue-catalog.ts';
 import { debouncedRunStarter } from './run-scheduler.ts';
 import { reportLinkDays, secretsManagerSecret, signedReportLinks } from './report-links.ts';
@@ -30,38 +31,45 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 /** Brings a dataset's Glue table and view in line with a contract (the ingest handler, every file). */
 export function awsTableSync(
   env: NodeJS.ProcessEnv = process.env,
+  instrument: InstrumentClient = asIs,
 ): (contract: Contract) => Promise<TableChange> {
-  return glueTableSync(new GlueClient(SDK_RETRIES_OFF), {
+  return glueTableSync(instrument(new GlueClient(SDK_RETRIES_OFF)), {
     database: required(env, 'GLUE_DATABASE'),
     bucket: required(env, 'LAKE_BUCKET'),
   });
 }
 
 /** Builds the AWS runtime from the Lambda environment, once per cold start. */
-export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+export async function awsRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  instrument: InstrumentClient = asIs,
+): Promise<Runtime> {
   const bucket = required(env, 'LAKE_BUCKET');
   const database = required(env, 'GLUE_DATABASE');
   // The S3 and Glue adapters retry throttling themselves (see retry.ts): the SDK must not too.
-  const s3 = new S3Client(SDK_RETRIES_OFF);
+  const s3 = instrument(new S3Client(SDK_RETRIES_OFF));
   const store = s3BlobStore(s3, bucket);
   let duck: Promise<DuckDb> | undefined;
   return {
     store,
-    catalog: glueCatalog(lakeCatalog(store), new GlueClient(SDK_RETRIES_OFF), { database, bucket }),
-    engine: athenaQueryEngine(new AthenaClient({}), {
+    catalog: glueCatalog(lakeCatalog(store), instrument(new GlueClient(SDK_RETRIES_OFF)), {
+      database,
+      bucket,
+    }),
+    engine: athenaQueryEngine(instrument(new AthenaClient({})), {
       workGroup: required(env, 'ATHENA_WORKGROUP'),
       database,
     }),
     clock: systemClock,
-    mailer: sesMailer(new SESv2Client({}), env['MAIL_FROM'] ?? ''),
+    mailer: sesMailer(instrument(new SESv2Client({})), env['MAIL_FROM'] ?? ''),
     recipients: env['RECIPIENTS_PARAMETER']
-      ? await recipientsFrom(env['RECIPIENTS_PARAMETER'])
+      ? await recipientsFrom(instrument(new SSMClient({})), env['RECIPIENTS_PARAMETER'])
       : [],
-    linkTo: reportLinksFrom(env),
+    linkTo: reportLinksFrom(env, instrument),
     duck: () =>
       (duck ??= openDuckDb({ threads: 2, memoryLimit: '1GB', tempDirectory: '/tmp/duckdb' })),
     workDir: '/tmp',
-    ...runStarterFrom(env),
+    ...runStarterFrom(env, instrument),
   };
 }
 
@@ -70,17 +78,20 @@ export async function awsRuntime(env: NodeJS.ProcessEnv = process.env): Promise<
  * burst of uploads, RUN_QUIET_SECONDS after the burst (run-scheduler.ts); with only
  * STATE_MACHINE_ARN, one run per file version, at once.
  */
-function runStarterFrom(env: NodeJS.ProcessEnv): Pick<Runtime, 'startRun'> {
+function runStarterFrom(
+  env: NodeJS.ProcessEnv,
+  instrument: InstrumentClient,
+): Pick<Runtime, 'startRun'> {
   const stateMachineArn = env['STATE_MACHINE_ARN'];
   if (!stateMachineArn) return {};
   const group = env['RUN_SCHEDULE_GROUP'];
-  if (!group) return { startRun: startRunWith(new SFNClient({}), stateMachineArn) };
+  if (!group) return { startRun: startRunWith(instrument(new SFNClient({})), stateMachineArn) };
   const quiet = env['RUN_QUIET_SECONDS'] ?? '';
   if (!/^\d+$/.test(quiet))
     throw new ConfigError(`RUN_QUIET_SECONDS must be a whole number of seconds; got "${quiet}"`);
   const deadLetterArn = env['RUN_DEAD_LETTER_ARN'];
   return {
-    startRun: debouncedRunStarter(new SchedulerClient(SDK_RETRIES_OFF), {
+    startRun: debouncedRunStarter(instrument(new SchedulerClient(SDK_RETRIES_OFF)), {
       group,
       stateMachineArn,
       roleArn: required(env, 'RUN_SCHEDULER_ROLE_ARN'),
@@ -97,7 +108,7 @@ function runStarterFrom(env: NodeJS.ProcessEnv): Pick<Runtime, 'startRun'> {
  * its session, within hours). Only notify is given the link settings; any other function
  * that asked for a link would be told so.
  */
-function reportLinksFrom(env: NodeJS.ProcessEnv): Runtime['linkTo'] {
+function reportLinksFrom(env: NodeJS.ProcessEnv, instrument: InstrumentClient): Runtime['linkTo'] {
   const url = env['REPORT_LINK_URL'];
   const secretArn = env['REPORT_LINK_SECRET_ARN'];
   if (!url || !secretArn) {
@@ -112,13 +123,13 @@ function reportLinksFrom(env: NodeJS.ProcessEnv): Runtime['linkTo'] {
   return signedReportLinks({
     url,
     days: reportLinkDays(env['REPORT_LINK_DAYS']),
-    secret: secretsManagerSecret(new SecretsManagerClient({}), secretArn),
+    secret: secretsManagerSecret(instrument(new SecretsManagerClient({})), secretArn),
     clock: systemClock,
   });
 }
 
-async function recipientsFrom(parameter: string): Promise<string[]> {
-  const out = await new SSMClient({}).send(new GetParameterCommand({ Name: parameter }));
+async function recipientsFrom(ssm: SSMClient, parameter: string): Promise<string[]> {
+  const out = await ssm.send(new GetParameterCommand({ Name: parameter }));
   return (out.Parameter?.Value ?? '')
     .split(',')
     .map((s) => s.trim())
