@@ -1,5 +1,10 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import {
+  DUCKDB_ARCHITECTURES,
+  isDuckDbArchitecture,
+  type DuckDbArchitecture,
+} from '../layers/duckdb/build.ts';
 import { MAX_REPORT_LINK_DAYS } from '../functions/platform/report-link-token.ts';
 
 /**
@@ -62,6 +67,13 @@ export interface InsightsConfig {
    * @default 7
    */
   readonly athenaResultsDays: number;
+  /**
+   * Lambda architecture of the DuckDB layer and of the functions that load DuckDB (ingest).
+   * arm64 uses the layer `npm run layer:arm64` builds from the npm registry (synth fails,
+   * naming that command, while it is missing); x86_64 is assembled from node_modules at synth.
+   * @default 'x86_64'
+   */
+  readonly duckdbArchitecture: DuckDbArchitecture;
 }
 
 export const DEFAULT_CONFIG: InsightsConfig = {
@@ -75,6 +87,7 @@ export const DEFAULT_CONFIG: InsightsConfig = {
   logLevel: 'INFO',
   logRetentionDays: 30,
   athenaResultsDays: 7,
+  duckdbArchitecture: 'x86_64',
 };
 
 /** Context keys are `insights:<field>`, e.g. `insights:recipients`. */
@@ -116,6 +129,7 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
     logLevel: str(raw, 'logLevel').toUpperCase() as InsightsConfig['logLevel'],
     logRetentionDays: int(raw, 'logRetentionDays'),
     athenaResultsDays: int(raw, 'athenaResultsDays'),
+    duckdbArchitecture: str(raw, 'duckdbArchitecture').toLowerCase() as DuckDbArchitecture,
   };
   const problems: string[] = [];
   const check = (ok: boolean, message: string) => ok || problems.push(message);
@@ -152,6 +166,10 @@ export function parseConfig(raw: Record<string, unknown>): InsightsConfig {
     `logRetentionDays must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, ...)`,
   );
   check(config.athenaResultsDays >= 1, 'athenaResultsDays must be at least 1');
+  check(
+    isDuckDbArchitecture(config.duckdbArchitecture),
+    `duckdbArchitecture must be one of ${DUCKDB_ARCHITECTURES.join(', ')} (the Lambda architecture of the DuckDB layer and of ingest); got "${config.duckdbArchitecture}"`,
+  );
   if (problems.length > 0) throw new Error(`Invalid insights context:\n- ${problems.join('\n- ')}`);
   return config;
 }

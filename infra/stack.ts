@@ -78,6 +78,7 @@ export class InsightsStack extends Stack {
       settings,
       stateMachine: this.workflow.stateMachine,
       runQuietPeriod: Duration.minutes(config.runQuietMinutes),
+      duckDbArchitecture: config.duckdbArchitecture,
     });
     this.schedule = new ReportSchedule(this, 'Schedule', {
       stateMachine: this.workflow.stateMachine,

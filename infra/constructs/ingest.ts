@@ -10,6 +10,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { deadLetterQueue } from './defaults.ts';
+import type { DuckDbArchitecture } from '../../layers/duckdb/build.ts';
 import { DuckDbLayer } from './duckdb-layer.ts';
 import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
 import type { LakeStorage } from './lake.ts';
@@ -25,6 +26,12 @@ export interface IngestProps {
    * @default Duration.minutes(5)
    */
   readonly runQuietPeriod?: Duration;
+  /**
+   * Lambda architecture of the DuckDB layer and so of the ingest function
+   * (`insights:duckdbArchitecture`; arm64 needs `npm run layer:arm64` first).
+   * @default 'x86_64'
+   */
+  readonly duckDbArchitecture?: DuckDbArchitecture;
   /** @default 2048 (DuckDB peaks near 0.6 GB on a 100 MB CSV; memory also buys vCPU) */
   readonly memorySize?: number;
   /** @default Duration.minutes(10) */
@@ -90,7 +97,7 @@ export class Ingest extends Construct {
       }),
     );
 
-    this.duckDb = new DuckDbLayer(this, 'DuckDb');
+    this.duckDb = new DuckDbLayer(this, 'DuckDb', { architecture: props.duckDbArchitecture });
     this.function = new InsightsFunction(this, 'Ingest', {
       handler: 'ingest',
       description: 'Validates a landed file and writes it to the lake as partitioned Parquet',
@@ -105,8 +112,8 @@ export class Ingest extends Construct {
       memorySize: props.memorySize ?? 2048,
       timeout: props.timeout ?? Duration.minutes(10),
       ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(2),
-      // x86_64 because the layer's native DuckDB binary is (see DuckDbLayer).
-      architecture: DuckDbLayer.ARCHITECTURE,
+      // The architecture of the layer's native DuckDB binary (see DuckDbLayer).
+      architecture: this.duckDb.architecture,
       layers: [this.duckDb.layer],
     });
     // One ingest at a time: the first files of a new dataset would each infer and store a

@@ -68,12 +68,13 @@ describe('deployment settings from CDK context', () => {
         logRetentionDays: 31,
         athenaResultsDays: 0,
         runQuietMinutes: 0,
+        duckdbArchitecture: 'sparc',
       });
     } catch (error) {
       message = (error as Error).message;
     }
-    // One problem per setting, all ten of them.
-    expect(message.split('\n- ').slice(1)).toHaveLength(10);
+    // One problem per setting, all eleven of them.
+    expect(message.split('\n- ').slice(1)).toHaveLength(11);
     expect(message).toMatch(/schedule must be a Scheduler expression/);
     expect(message).toMatch(/reportLinkDays must be 1-90/);
     expect(message).toMatch(/at least 10 MB/);
@@ -99,6 +100,20 @@ describe('deployment settings from CDK context', () => {
       );
     expect(() => parseConfig({ runQuietMinutes: '2.5' })).toThrow(
       /insights:runQuietMinutes must be an integer/,
+    );
+  });
+
+  it('puts the DuckDB layer and the functions that load it on x86_64 (default) or arm64', () => {
+    expect(DEFAULT_CONFIG.duckdbArchitecture).toBe('x86_64');
+    expect(configOf({}).duckdbArchitecture).toBe('x86_64');
+    expect(configOf({ 'insights:duckdbArchitecture': 'arm64' }).duckdbArchitecture).toBe('arm64');
+    expect(parseConfig({ duckdbArchitecture: ' ARM64 ' }).duckdbArchitecture).toBe('arm64');
+    for (const bad of ['aarch64', 'x64', 'arm', ''])
+      expect(() => parseConfig({ duckdbArchitecture: bad }), bad).toThrow(
+        /duckdbArchitecture must be one of x86_64, arm64 .*; got "/,
+      );
+    expect(() => parseConfig({ duckdbArchitecture: 64 })).toThrow(
+      /insights:duckdbArchitecture must be a string/,
     );
   });
 
