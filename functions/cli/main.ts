@@ -6,6 +6,7 @@ import { runCommand } from './run.ts';
 import { watchCommand, type WatchOptions } from './watch.ts';
 import { registerContractCommand } from './contract.ts';
 import { quarantineCommand } from './quarantine.ts';
+import { CHECK_EXIT, CHECK_FORMATS, checkCommand, type CheckCommandOptions } from './check.ts';
 import { forecastCommand, type ForecastOptions } from './forecast.ts';
 import { detectCommand, type DetectOptions } from './detect.ts';
 import { DEFAULT_LAKE } from './find-report.ts';
@@ -134,6 +135,22 @@ program
   )
   .action(async (options: { lake: string; dataset: string; out?: string }) => {
     process.exitCode = await quarantineCommand(options);
+  });
+
+program
+  .command('check')
+  .description(
+    'Reconcile the lake: every raw object under incoming/ against its manifest (ingested, rejected, replaced; or pending, broken), and curated or quarantine files that no manifest names (orphans). Exit code 0 when all is terminal, 1 when there are problems, 2 when the check could not be made.',
+  )
+  .requiredOption('--lake <dir>', 'the lake folder')
+  .addOption(
+    new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'),
+  )
+  .option('--out <file>', 'write the result to this file (default: stdout)')
+  // 1 means "problems found": a usage error exits 2, so that scripts can tell them apart.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : CHECK_EXIT.trouble))
+  .action(async (options: CheckCommandOptions) => {
+    process.exitCode = await checkCommand(options);
   });
 
 program

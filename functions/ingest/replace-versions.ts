@@ -35,7 +35,8 @@ export async function removeSuperseded(
   }
 }
 
-function ownedKeys(m: Manifest): string[] {
+/** The outputs a manifest names: its curated files, and its quarantine when it has rows. */
+export function ownedKeys(m: Manifest): string[] {
   const keys = m.partitions.map((p) => lakeKeys.curated(m.dataset, p, m.sourceId));
   if (m.rowsQuarantined > 0) keys.push(lakeKeys.quarantine(m.dataset, m.sourceId));
   return keys;
