@@ -5,6 +5,7 @@ import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
 import type { BlobStore } from '#platform/ports.ts';
 import type { ReportModel } from '#report/model.ts';
 import { validateReport } from '#report/report-schema.ts';
+import { readLatestReport } from '#workflow/publish.ts';
 import { assertRunId, runKeys } from '#workflow/run-keys.ts';
 
 /**
@@ -75,7 +76,8 @@ export async function storedReports(store: BlobStore): Promise<StoredReport[]> {
 }
 
 /**
- * The report of `runId`, or the newest report of the lake when no run is given. Errors
+ * The report of `runId`, or the newest report of the lake when no run is given (the one
+ * `reports/latest.json` names, else the newest found). Errors
  * (NotFoundError) say what the lake holds: no report at all, or which runs have one.
  */
 export async function findReport(store: BlobStore, runId?: string): Promise<StoredReport> {
@@ -84,6 +86,9 @@ export async function findReport(store: BlobStore, runId?: string): Promise<Stor
     const path = store.url(runKeys(runId).reportJson);
     if (await isFile(path)) return storedReport(store, runId);
   }
+  // The pointer publication moves last: one read instead of every report.json of the lake.
+  const latest = runId === undefined ? await readLatestReport(store) : undefined;
+  if (latest && (await isFile(store.url(latest.jsonKey)))) return storedReport(store, latest.runId);
   const reports = await storedReports(store);
   if (reports.length === 0)
     throw new NotFoundError(

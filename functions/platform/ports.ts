@@ -30,6 +30,11 @@ export interface BlobStore {
   download(key: string, localPath: string): Promise<string>;
   /** Stores a local file under a key. */
   upload(localPath: string, key: string, contentType?: string): Promise<BlobInfo>;
+  /**
+   * Copies an object to another key of the same store, in one step: the target holds the
+   * old object or the whole new one, never part of it (S3's CopyObject, a rename locally).
+   */
+  copy(fromKey: string, toKey: string): Promise<void>;
   /** Every object whose key starts with `prefix`, sorted by key. */
   list(prefix: string): Promise<BlobInfo[]>;
   /** The keys `list` would give, without their ETags (which the local lake must compute). */

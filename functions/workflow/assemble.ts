@@ -17,6 +17,7 @@ import { scrubNarration } from '#report/narrative/scrub.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
 import type { DatasetPlan, InputSummary, RunPlan } from './plan.ts';
 import { describeFailure, type Highlight } from './notify.ts';
+import { publishReport } from './publish.ts';
 import { runKeys } from './run-keys.ts';
 
 /** How many quarantined rows per dataset the report lists (all are in quarantine/). */
@@ -127,12 +128,16 @@ export async function assembleReport(
   });
   model.run = { ...model.run, steps, cost: estimateCost(steps) };
   const rendered = renderReport(model);
-  // The tables first, so that no link of the report points at a file not yet written.
-  for (const t of rendered.tables)
-    await deps.store.put(`${keys.reportDir}/${t.key}`, t.csv, 'text/csv; charset=utf-8');
-  await deps.store.put(keys.reportJson, rendered.json, 'application/json');
-  await deps.store.put(keys.reportMarkdown, rendered.markdown, 'text/markdown; charset=utf-8');
-  await deps.store.put(keys.reportHtml, rendered.html, 'text/html; charset=utf-8');
+  await publishReport(deps.store, input.runId, model.run.generatedAt, [
+    ...rendered.tables.map((t) => ({
+      name: t.key,
+      body: t.csv,
+      contentType: 'text/csv; charset=utf-8',
+    })),
+    { name: 'report.md', body: rendered.markdown, contentType: 'text/markdown; charset=utf-8' },
+    { name: 'report.html', body: rendered.html, contentType: 'text/html; charset=utf-8' },
+    { name: 'report.json', body: rendered.json, contentType: 'application/json' },
+  ]);
   return {
     reportKey: keys.reportHtml,
     coverage: coverageLine(model.datasets),

@@ -85,10 +85,11 @@ export class ReportWorkflow extends Construct {
       timeout: Duration.minutes(2),
     });
     // runs/: the plan (which carries the manifests' figures), aggregates and findings;
-    // quarantine/: the report lists the first quarantined rows of each dataset.
+    // quarantine/: the report lists the first quarantined rows of each dataset. The report
+    // is written to runs/<run>/report/ first, then copied into reports/ (publish.ts).
     lake.grantPrefixes(assemble.role, {
       read: ['runs', 'quarantine'],
-      write: ['reports'],
+      write: ['runs', 'reports'],
     });
 
     this.functions = { plan, aggregate, analyze, assemble };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -9,6 +10,7 @@ import {
   NoSuchKey,
   NotFound,
   PutObjectCommand,
+  type CopyObjectCommandInput,
   type DeleteObjectCommandInput,
   type GetObjectCommandInput,
   type HeadObjectCommandInput,
@@ -89,6 +91,9 @@ export class FakeS3Bucket {
     s3.on(DeleteObjectCommand).callsFake(async (input: DeleteObjectCommandInput) =>
       this.deleteObject(input),
     );
+    s3.on(CopyObjectCommand).callsFake(async (input: CopyObjectCommandInput) =>
+      this.copyObject(input),
+    );
     return this;
   }
 
@@ -161,6 +166,22 @@ export class FakeS3Bucket {
       );
     const stored = this.store(input.Key, body, input.ContentType);
     return { ETag: stored.etag, VersionId: stored.versionId };
+  }
+
+  /** CopySource is `bucket/key` with the key URL-encoded, as the SDK sends it. */
+  private copyObject(input: CopyObjectCommandInput) {
+    this.checkBucket(input.Bucket);
+    const source = input.CopySource ?? '';
+    const slash = source.indexOf('/');
+    const from = this.find(
+      { Bucket: source.slice(0, slash), Key: decodeURIComponent(source.slice(slash + 1)) },
+      false,
+    );
+    const stored = this.store(input.Key!, from.body, from.contentType);
+    return {
+      CopyObjectResult: { ETag: stored.etag, LastModified: stored.lastModified },
+      VersionId: stored.versionId,
+    };
   }
 
   private getObject(input: GetObjectCommandInput) {

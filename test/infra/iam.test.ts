@@ -67,7 +67,8 @@ const REVIEWED = [
   // Assemble: the run's results and the quarantine samples in, the report out.
   'role WorkflowAssembleRole: Allow s3:GetBucketLocation s3:ListBucket on <LakeBucket.Arn>',
   'role WorkflowAssembleRole: Allow s3:GetObject s3:GetObjectVersion on <LakeBucket.Arn>/quarantine/* <LakeBucket.Arn>/runs/*',
-  'role WorkflowAssembleRole: Allow s3:AbortMultipartUpload s3:PutObject on <LakeBucket.Arn>/reports/*',
+  // Staged under runs/<run>/report/, then copied into reports/ (functions/workflow/publish.ts).
+  'role WorkflowAssembleRole: Allow s3:AbortMultipartUpload s3:PutObject on <LakeBucket.Arn>/reports/* <LakeBucket.Arn>/runs/*',
 
   // Ingest: reads incoming/ (never writes or deletes it), replaces what an older version of a
   // file wrote, keeps the Glue tables in step, starts a run, parks failures in its queue.

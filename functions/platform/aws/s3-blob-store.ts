@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -104,6 +105,23 @@ export function s3BlobStore(
         ),
       );
       return infoOf(key, size, out);
+    },
+    async copy(fromKey, toKey) {
+      try {
+        await retried('CopyObject', toKey, () =>
+          s3.send(
+            new CopyObjectCommand({
+              Bucket: bucket,
+              Key: toKey,
+              // The source is "bucket/key", the key URL-encoded (S3 decodes it).
+              CopySource: `${bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+            }),
+          ),
+        );
+      } catch (error) {
+        if (isMissing(error)) throw new NotFoundError(`No object at ${url(fromKey)}`);
+        throw error;
+      }
     },
     async list(prefix) {
       const objects: BlobInfo[] = [];

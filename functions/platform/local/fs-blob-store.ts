@@ -118,6 +118,14 @@ export function fsBlobStore(root: string): BlobStore {
       return localPath;
     },
     upload: (localPath, key) => writeAtomically(key, (tmp) => copyFile(localPath, tmp)),
+    copy: async (fromKey, toKey) => {
+      try {
+        await writeAtomically(toKey, (tmp) => copyFile(pathOf(fromKey), tmp));
+      } catch (error) {
+        if (isNotFound(error)) throw new NotFoundError(`No object at ${pathOf(fromKey)}`);
+        throw error;
+      }
+    },
     list: async (prefix) => {
       const infos = await Promise.all((await listKeys(prefix)).map(info));
       return infos.filter((i): i is BlobInfo => i !== undefined);
