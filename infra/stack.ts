@@ -61,6 +61,7 @@ export class InsightsStack extends Stack {
     this.reportLink = new ReportLink(this, 'ReportLink', { lake: this.lake, settings });
     this.notify = new Notify(this, 'Notify', {
       reportLink: this.reportLink,
+      lake: this.lake,
       settings,
       // A fixed, readable name: operators edit this parameter to change who is told.
       recipientsParameterName: `/${this.stackName}/recipients`,

@@ -42,6 +42,13 @@ export interface WorkflowRun {
   onProgress?: (message: string) => void;
   /** Retry pauses locally, in ms (the definition's are seconds, meant for AWS). @default 50 */
   retryPauseMs?: number;
+  /** Called as each task's handler starts (for benchmarks). */
+  onTaskStarted?: (task: { state: string; analysisId?: string }) => void;
+  /**
+   * Called as each task's handler ends, with its wall time (for benchmarks): the state's
+   * name, and for an analysis its id.
+   */
+  onTaskTimed?: (task: { state: string; analysisId?: string; startMs: number; ms: number }) => void;
 }
 
 export interface WorkflowResult {
@@ -67,7 +74,13 @@ export async function runReportWorkflow(
   const invoke = (name: string, handler: (event: never, context: Context) => Promise<unknown>) => {
     return async (input: unknown) => {
       const { Payload } = input as { Payload: never };
-      return { Payload: (await handler(Payload, lambdaContext(name))) as never };
+      const analysisId = (Payload as { analysis?: { id?: string } } | undefined)?.analysis?.id;
+      const task = { state: name, ...(analysisId === undefined ? {} : { analysisId }) };
+      run.onTaskStarted?.(task);
+      const startMs = performance.now();
+      const result = (await handler(Payload, lambdaContext(name))) as never;
+      run.onTaskTimed?.({ ...task, startMs, ms: performance.now() - startMs });
+      return { Payload: result };
     };
   };
   const notifyHandler = invoke('notify', notify.makeHandler(deps));
@@ -80,12 +93,22 @@ export async function runReportWorkflow(
     failureEmailed = true;
     return sent;
   };
+  // Why Notify last failed: the report was written, but nobody could be told.
+  let unsent: Error | undefined;
+  const notifyReady = async (input: unknown) => {
+    try {
+      return await notifyHandler(input);
+    } catch (error) {
+      unsent = error as Error;
+      throw error;
+    }
+  };
   const local = {
     Plan: invoke('plan', plan.makeHandler(deps)),
     Aggregate: invoke('aggregate', aggregate.makeHandler(deps)),
     RunAnalysis: invoke('analyze', analyze.makeHandler(deps)),
     Assemble: invoke('assemble', assemble.makeHandler(deps)),
-    Notify: notifyHandler,
+    Notify: notifyReady,
     NotifyFailure: notifyFailure,
   };
   const pause = run.retryPauseMs ?? 50;
@@ -119,6 +142,11 @@ export async function runReportWorkflow(
   try {
     return (await execution.result) as unknown as WorkflowResult;
   } catch (error) {
+    if (!failure && unsent)
+      throw new Error(
+        `Report run ${run.runId} failed: its report was written, but the email could not be sent: ${unsent.message}`,
+        { cause: error },
+      );
     if (!failure) throw error;
     throw new Error(
       `Report run ${run.runId} failed: ${describeFailure(failure)} ` +

@@ -4,7 +4,16 @@ import { step, type HandlerDeps } from './middleware.ts';
 
 export const makeHandler = (deps: HandlerDeps) =>
   step(deps, (rt, event: NotifyInput) =>
-    notify({ mailer: rt.mailer, recipients: rt.recipients, linkTo: rt.linkTo }, event),
+    notify(
+      {
+        store: rt.store,
+        clock: rt.clock,
+        mailer: rt.mailer,
+        recipients: rt.recipients,
+        linkTo: rt.linkTo,
+      },
+      event,
+    ),
   );
 
 export const handler = makeHandler(awsDeps());

@@ -1,7 +1,10 @@
-import type { Mailer } from '#platform/ports.ts';
+import type { BlobStore, Clock, Mailer } from '#platform/ports.ts';
 import { scrubText } from '#report/mask.ts';
+import { runKeys } from './run-keys.ts';
 
 export interface NotifyDeps {
+  store: BlobStore;
+  clock: Clock;
   mailer: Mailer;
   recipients: string[];
   /** A link a recipient can open: a signed link to the link function in AWS, a file URL locally. */
@@ -27,17 +30,24 @@ export type NotifyInput =
  */
 export async function notify(deps: NotifyDeps, input: NotifyInput) {
   if ('failure' in input) {
+    const failure = scrubText(describeFailure(input.failure));
+    // Recorded before the email, so that a run whose email fails too still says what failed.
+    const record = { runId: input.runId, status: 'failed' as const, failure };
+    await recordRun(deps, { ...record, notified: false });
     const messageId = await deps.mailer.send({
       to: deps.recipients,
       subject: `Insights run ${input.runId} failed`,
       text: [
-        `The report run ${input.runId} did not complete: ${scrubText(describeFailure(input.failure))}`,
+        `The report run ${input.runId} did not complete: ${failure}`,
         '',
         'Nothing already ingested was lost; fix the cause and start the run again.',
       ].join('\n'),
     });
+    await recordRun(deps, { ...record, notified: true, messageId });
     return { runId: input.runId, messageId };
   }
+  const record = { runId: input.runId, status: 'succeeded' as const, reportKey: input.reportKey };
+  await recordRun(deps, { ...record, notified: false });
   const link = await deps.linkTo(input.reportKey);
   const highlights = input.highlights.map((h) => ({
     priority: scrubText(h.priority),
@@ -80,7 +90,35 @@ export async function notify(deps: NotifyDeps, input: NotifyInput) {
       `<p>${escapeHtml(coverage)}</p>`,
     ].join('\n'),
   });
+  await recordRun(deps, { ...record, notified: true, messageId });
   return { runId: input.runId, reportKey: input.reportKey, messageId };
+}
+
+/** `runs/<run>/outcome.json`: how a run ended, what failed, and whether people were told. */
+export interface RunRecord {
+  runId: string;
+  status: 'succeeded' | 'failed';
+  /** When the record was last written: the run's end, then the email's. */
+  at: string;
+  /** The report people open (a run that succeeded). */
+  reportKey?: string;
+  /** What failed, as the failure email says it. */
+  failure?: string;
+  /** Whether the email went out, and its message id or outbox file. */
+  notified: boolean;
+  messageId?: string;
+}
+
+async function recordRun(
+  deps: Pick<NotifyDeps, 'store' | 'clock'>,
+  record: Omit<RunRecord, 'at'>,
+): Promise<void> {
+  const full: RunRecord = { ...record, at: deps.clock.now().toISOString() };
+  await deps.store.put(
+    runKeys(record.runId).outcome,
+    JSON.stringify(full, null, 2),
+    'application/json',
+  );
 }
 
 export function escapeHtml(text: string): string {

@@ -11,6 +11,8 @@ export const runKeys = (runId: string) => {
       `runs/${runId}/series/${dataset.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
     findings: (analysisId: string) =>
       `runs/${runId}/findings/${analysisId.replace(/[^A-Za-z0-9_-]+/g, '-')}.json`,
+    /** How the run ended (`notify.ts`): written by Notify and NotifyFailure. */
+    outcome: `runs/${runId}/outcome.json`,
     /** Where the report's files are written before they are published (`publish.ts`). */
     staging: (name: string) => `runs/${runId}/report/${name}`,
     /** The report's folder: report.md, .json, .html and tables/ (CSV). */

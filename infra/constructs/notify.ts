@@ -4,12 +4,15 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { mailDomain } from '../config.ts';
 import { InsightsFunction, type FunctionSettings } from './insights-function.ts';
+import type { LakeStorage } from './lake.ts';
 import type { ReportLink } from './report-link.ts';
 import { STEP_MEMORY_MB } from '../../functions/workflow/step-memory.ts';
 
 export interface NotifyProps {
   /** Where the emailed links point (REPORT_LINK_URL) and the key notify signs them with. */
   readonly reportLink: ReportLink;
+  /** Where the run record goes: `runs/<run>/outcome.json`. */
+  readonly lake: LakeStorage;
   readonly settings: FunctionSettings;
   /** Name of the SSM String parameter holding the comma-separated recipients. */
   readonly recipientsParameterName: string;
@@ -55,6 +58,8 @@ export class Notify extends Construct {
     // Signing a link needs the key, not the report: the link function reads the report when
     // the link is opened.
     props.reportLink.grantSigning(role);
+    // The run record only: notify reads nothing of the lake.
+    props.lake.grantPrefixes(role, { write: ['runs'] });
     this.recipientsParameter.grantRead(role);
 
     // SES authorises a send against the identity that verified the sender: the address

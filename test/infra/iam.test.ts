@@ -44,7 +44,10 @@ const REVIEWED = [
   'function ReportLinkFunction: Allow [*] lambda:InvokeFunctionUrl on <ReportLinkFunction.Arn> if {"FunctionUrlAuthType":"NONE"}',
   'function ReportLinkFunction: Allow [*] lambda:InvokeFunction on <ReportLinkFunction.Arn> if {"InvokedViaFunctionUrl":true}',
 
-  // Notify: signs links, reads the recipients, sends only as MAIL_FROM.
+  // Notify: signs links, reads the recipients, sends only as MAIL_FROM, and writes the run
+  // record runs/<run>/outcome.json (functions/workflow/notify.ts).
+  'role NotifyRole: Allow s3:AbortMultipartUpload s3:PutObject on <LakeBucket.Arn>/runs/*',
+  'role NotifyRole: Allow s3:GetBucketLocation s3:ListBucket on <LakeBucket.Arn>',
   'role NotifyRole: Allow secretsmanager:DescribeSecret secretsmanager:GetSecretValue on <ReportLinkSigningKey>',
   'role NotifyRole: Allow ssm:DescribeParameters ssm:GetParameter ssm:GetParameterHistory ssm:GetParameters on arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter<NotifyRecipients>',
   'role NotifyRole: Allow ses:SendEmail ses:SendRawEmail on arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.com arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/reports@example.com if {"StringEquals":{"ses:FromAddress":"reports@example.com"}}',

@@ -1,18 +1,76 @@
 import { describe, expect, it } from 'vitest';
-import type { Mail } from '#platform/ports.ts';
-import { notify } from '#workflow/notify.ts';
+import type { BlobStore, Mail } from '#platform/ports.ts';
+import { notify, type NotifyDeps, type RunRecord } from '#workflow/notify.ts';
 
-function outbox() {
+function outbox(failMail = false) {
   const sent: Mail[] = [];
+  const objects = new Map<string, string>();
+  // Notify only writes its run record: the rest of the port is not needed.
+  const store = {
+    put: async (key: string, body: string) => {
+      objects.set(key, body);
+      return { key, size: body.length, etag: '' };
+    },
+  } as unknown as BlobStore;
+  const record = (runId: string) =>
+    JSON.parse(objects.get(`runs/${runId}/outcome.json`) ?? 'null') as RunRecord | null;
   return {
     sent,
+    record,
     deps: {
-      mailer: { send: async (mail: Mail) => (sent.push(mail), `m${sent.length}`) },
+      store,
+      clock: { now: () => new Date('2026-12-05T06:00:00Z') },
+      mailer: {
+        send: async (mail: Mail) => {
+          if (failMail) throw new Error('SMTP server at localhost:25 refused the connection');
+          sent.push(mail);
+          return `m${sent.length}`;
+        },
+      },
       recipients: ['ops@example.com'],
       linkTo: async (key: string) => `https://reports.example/${key}`,
-    },
+    } satisfies NotifyDeps,
   };
 }
+
+describe('the run record', () => {
+  it('says how the run ended and that people were told', async () => {
+    const { deps, record } = outbox();
+    await notify(deps, {
+      runId: 'ok',
+      reportKey: 'reports/ok/report.html',
+      coverage: '',
+      highlights: [],
+    });
+    await notify(deps, { runId: 'bad', failure: { Error: 'ConfigError', Cause: 'no workgroup' } });
+    expect(record('ok')).toEqual({
+      runId: 'ok',
+      status: 'succeeded',
+      reportKey: 'reports/ok/report.html',
+      notified: true,
+      messageId: 'm1',
+      at: '2026-12-05T06:00:00.000Z',
+    });
+    expect(record('bad')).toMatchObject({
+      status: 'failed',
+      failure: 'ConfigError: no workgroup',
+      notified: true,
+      messageId: 'm2',
+    });
+  });
+
+  it('still says what failed when the email fails too', async () => {
+    const { deps, record } = outbox(true);
+    await expect(
+      notify(deps, { runId: 'bad', failure: { Error: 'TransientError', Cause: 'Athena is busy' } }),
+    ).rejects.toThrow('refused');
+    expect(record('bad')).toMatchObject({
+      status: 'failed',
+      failure: 'TransientError: Athena is busy',
+      notified: false,
+    });
+  });
+});
 
 describe('the email', () => {
   it('masks an email or phone number an engine error quotes', async () => {
