@@ -19,10 +19,11 @@ export interface ReportLinkProps {
 
 /**
  * The emailed report link: a generated signing secret, and the function behind a Lambda
- * Function URL that checks a link's token (functions/platform/report-link-token.ts) and
- * redirects to a presigned S3 URL of the report that lives five minutes. The link itself
- * lives as long as its token says (REPORT_LINK_DAYS), whatever the lifetime of the
- * credentials that presign.
+ * Function URL that checks a link's token (functions/platform/report-link-token.ts) for
+ * `/r/<token>/<file>`, serves the report page itself (so that its relative links to its
+ * tables come back here with the token) and redirects the tables to presigned S3 URLs that
+ * live five minutes. The link itself lives as long as its token says (REPORT_LINK_DAYS),
+ * whatever the lifetime of the credentials that presign.
  */
 export class ReportLink extends Construct {
   readonly function: InsightsFunction;
@@ -48,8 +49,9 @@ export class ReportLink extends Construct {
 
     this.function = new InsightsFunction(this, 'ReportLink', {
       handler: 'report-link',
-      description: 'Opens an emailed report link: checks its signed token, redirects to the report',
-      // No Glue database or Athena workgroup: this function only presigns report reads.
+      description:
+        'Opens an emailed report link: checks its signed token, serves the report, redirects to its tables',
+      // No Glue database or Athena workgroup: this function only reads and presigns reports.
       settings: { ...props.settings, environment: { LAKE_BUCKET: lake.bucket.bucketName } },
       environment: { REPORT_LINK_SECRET_ARN: this.secret.secretArn },
       memorySize: props.memorySize ?? 256,
@@ -57,14 +59,16 @@ export class ReportLink extends Construct {
     });
 
     // Auth NONE on purpose: the link is opened by a person's browser from an email, with no AWS
-    // credentials. The HMAC token in the `t` parameter is the authentication: without the
-    // secret nobody can name a report or extend an expiry, and only keys under reports/ are
-    // ever accepted. The function can do nothing else: its role reads reports/* and the key.
+    // credentials. The HMAC token in the path (`/r/<token>/...`) is the authentication: without
+    // the secret nobody can name a report or extend an expiry, and a token opens only the
+    // report files of its own reports/<run-id>/ folder. The function can do nothing else: its
+    // role reads reports/* and the key.
     this.url = this.function.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
     const role = this.function.role;
-    // GetObject on reports/* only, and no listing: the presigned URL is signed with this role,
-    // so S3 itself refuses any key outside reports/, whatever a token says.
+    // GetObject on reports/* only, and no listing: the function reads report pages with it to
+    // serve them, and the presigned URLs are signed with this role, so S3 itself refuses any
+    // key outside reports/, whatever a token says.
     const reports = lake.bucket.arnForObjects('reports/*');
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [reports] }),
@@ -72,7 +76,7 @@ export class ReportLink extends Construct {
     acknowledgeWildcardResource(
       role,
       reports,
-      'Report keys are made per run (reports/<run-id>/...); the link function presigns reads of any report and of nothing else.',
+      'Report keys are made per run (reports/<run-id>/...); the link function reads and presigns reads of any report and of nothing else.',
     );
     this.secret.grantRead(role);
   }

@@ -425,7 +425,7 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
     const text = sent.Content!.Simple!.Body!.Text!.Data!;
     const link = text.split('\n').find((line) => line.startsWith(LINK_URL));
     expect(link).toMatch(
-      /^https:\/\/abcdefghijklmnop\.lambda-url\.eu-west-1\.on\.aws\/\?t=[\w-]+\.[\w-]+$/,
+      /^https:\/\/abcdefghijklmnop\.lambda-url\.eu-west-1\.on\.aws\/r\/[\w-]+\.[\w-]+\/report\.html$/,
     );
     expect(sent.Content!.Simple!.Body!.Html!.Data).toContain(`href="${link!}"`);
 
@@ -435,27 +435,67 @@ describe('the deployed pipeline, on the AWS adapters with mocked clients', () =>
       clock: systemClock,
       logger: silent,
     });
-    const token = new URL(link!).searchParams.get('t')!;
-    const response = (await open(
-      {
-        version: '2.0',
-        routeKey: '$default',
-        rawPath: '/',
-        rawQueryString: `t=${token}`,
-        headers: { host: new URL(LINK_URL).host },
-        queryStringParameters: { t: token },
-        requestContext: { http: { method: 'GET', path: '/', protocol: 'HTTP/1.1' } },
-        isBase64Encoded: false,
-      } as unknown as LambdaFunctionURLEvent,
-      context('report-link'),
-    )) as APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+    /** What the link function answers a browser's GET of `url`, as the Function URL passes it. */
+    const get = async (url: URL) =>
+      (await open(
+        {
+          version: '2.0',
+          routeKey: '$default',
+          rawPath: url.pathname,
+          rawQueryString: url.search.slice(1),
+          headers: { host: url.host },
+          requestContext: { http: { method: 'GET', path: url.pathname, protocol: 'HTTP/1.1' } },
+          isBase64Encoded: false,
+        } as unknown as LambdaFunctionURLEvent,
+        context('report-link'),
+      )) as APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
+    /** The lake key a redirect's presigned S3 URL reads, once it is checked to be one. */
+    const presignedKey = (response: { statusCode?: number; headers: Record<string, string> }) => {
+      expect(response.statusCode).toBe(302);
+      const location = new URL(response.headers['Location']!);
+      expect(location.host).toBe(`${BUCKET}.s3.${REGION}.amazonaws.com`);
+      expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
+      expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+      return decodeURIComponent(location.pathname.slice(1));
+    };
 
-    expect(response.statusCode).toBe(302);
-    const location = new URL(response.headers['Location']!);
-    expect(location.host).toBe(`${BUCKET}.s3.${REGION}.amazonaws.com`);
-    expect(decodeURIComponent(location.pathname.slice(1))).toBe(result.reportKey);
-    expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
-    expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    // The report page comes from the link function itself, the very page in the lake ...
+    const served = new URL(link!);
+    const page = await get(served);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers).toMatchObject({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'private, no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    expect(page.body).toBe(bucket.text(result.reportKey));
+
+    // ... so its relative links to its tables resolve against the link, on the function's
+    // origin with the same token, and each opens a presigned URL of exactly that table.
+    const hrefs = [...page.body.matchAll(/<a href="([^"]+)"/g)].map((m) =>
+      m[1]!.replace(/&amp;/g, '&'),
+    );
+    const tables = bucket.keys(`reports/${runId}/tables/`);
+    expect(hrefs.length).toBeGreaterThan(0);
+    expect(tables).toEqual(expect.arrayContaining(hrefs.map((h) => `reports/${runId}/${h}`)));
+    for (const href of hrefs) {
+      expect(href).toMatch(/^tables\/[a-z0-9-]+\.csv$/);
+      const resolved = new URL(href, served);
+      expect(resolved.origin).toBe(served.origin);
+      const key = presignedKey(await get(resolved));
+      expect(key).toBe(`reports/${runId}/${href}`);
+      expect(bucket.current(key)).toBeDefined();
+    }
+    // report.json beside it, by the same link.
+    expect(presignedKey(await get(new URL('report.json', served)))).toBe(
+      `reports/${runId}/report.json`,
+    );
+    // A way out of the folder opens nothing.
+    expect(
+      (await get(new URL(`${served.href.replace(/report\.html$/, '')}..%2Freport.html`)))
+        .statusCode,
+    ).toBe(404);
     expect(bucket.current(result.reportKey)).toBeDefined();
     // Once by notify's cold start, once by the link function's.
     expect(secretReads()).toBe(2);

@@ -376,17 +376,18 @@ describe('least privilege', () => {
     }
   });
 
-  it('assemble reads runs/ and quarantine/ and writes reports/', () => {
+  it('assemble reads runs/ and quarantine/, stages the report in runs/ and publishes it to reports/', () => {
     const role = roleOf(synth.stack.workflow.functions.assemble);
     expect(resourcesFor(template, role, 's3:GetObject')).toEqual(objects('quarantine', 'runs'));
-    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports'));
+    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('reports', 'runs'));
   });
 
-  it('notify reads the link signing key and the recipients, no lake object, and sends only as MAIL_FROM through its address or domain identity', () => {
+  it('notify reads the link signing key and the recipients, no lake object, writes only the run record, and sends only as MAIL_FROM through its address or domain identity', () => {
     const role = roleOf(synth.stack.notify.function);
     // It signs links; the link function reads the report when a link is opened.
     expect(resourcesFor(template, role, 's3:GetObject')).toEqual([]);
-    expect(resourcesFor(template, role, 's3:PutObject')).toEqual([]);
+    // runs/<run>/outcome.json: how the run ended.
+    expect(resourcesFor(template, role, 's3:PutObject')).toEqual(objects('runs'));
     expect(resourcesFor(template, role, 'secretsmanager:GetSecretValue')).toEqual([
       `<${logicalId(synth, synth.stack.reportLink.secret)}>`,
     ]);

@@ -8,7 +8,11 @@ import { awsRuntime, awsTableSync } from '#platform/aws/runtime.ts';
 import { reportLinkAdapters } from '#platform/aws/report-links.ts';
 import { ConfigError } from '#platform/errors.ts';
 import type { Contract } from '#platform/ports.ts';
-import { ReportLinkError, verifyReportLink } from '#platform/report-link-token.ts';
+import {
+  ReportLinkError,
+  parseReportLinkPath,
+  resolveReportLink,
+} from '#platform/report-link-token.ts';
 
 const s3 = mockClient(S3Client);
 const glue = mockClient(GlueClient);
@@ -89,16 +93,17 @@ describe('awsRuntime linkTo (notify)', () => {
     REPORT_LINK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link-AbCdEf',
   };
   const days = (n: number) => n * 86_400_000;
-  /** Why the link's token is refused at `at`, or its key. */
+  /** Why the link's token is refused at `at`, or the key it opens. */
   const check = (link: string, at: Date) => {
     try {
-      return verifyReportLink(new URL(link).searchParams.get('t')!, SECRET, at).key;
+      const { token, file } = parseReportLinkPath(new URL(link).pathname)!;
+      return resolveReportLink(token, file, SECRET, at).key;
     } catch (error) {
       return (error as ReportLinkError).reason;
     }
   };
 
-  it('links to the link function with a token for the report, valid 7 days by default', async () => {
+  it("links to the report's path on the link function, with a token for its folder, valid 7 days by default", async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW);
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
@@ -107,7 +112,7 @@ describe('awsRuntime linkTo (notify)', () => {
     const link = await runtime.linkTo(KEY);
 
     expect(link).toMatch(
-      /^https:\/\/abcdefgh\.lambda-url\.eu-west-1\.on\.aws\/\?t=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+      /^https:\/\/abcdefgh\.lambda-url\.eu-west-1\.on\.aws\/r\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\/report\.html$/,
     );
     expect(link).not.toContain('X-Amz-');
     expect(check(link, new Date(NOW.getTime() + days(7) - 1000))).toBe(KEY);
@@ -139,12 +144,26 @@ describe('awsRuntime linkTo (notify)', () => {
       );
   });
 
-  it('refuses to link anything outside reports/', async () => {
+  it("opens the report's tables with the same link: its relative links resolve to files of its folder", async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
     const runtime = await awsRuntime(linkEnv);
-    await expect(runtime.linkTo('curated/orders/month=2026-01/a.parquet')).rejects.toThrow(
-      ReportLinkError,
-    );
+    const link = await runtime.linkTo(KEY);
+    const table = new URL('tables/kpis.csv', link).href;
+    expect(table.startsWith(linkEnv.REPORT_LINK_URL)).toBe(true);
+    expect(check(table, NOW)).toBe('reports/2026-03-02-schedule/tables/kpis.csv');
+    // A way up leaves the token behind: `/r/other-run/report.html` has no token in it.
+    expect(check(new URL('../other-run/report.html', link).href, NOW)).toBe('malformed');
+  });
+
+  it('refuses to link anything but a file of a report folder', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    const runtime = await awsRuntime(linkEnv);
+    for (const key of [
+      'curated/orders/month=2026-01/a.parquet',
+      'reports/latest.json',
+      'reports/2026-03-02-schedule/notes.txt',
+    ])
+      await expect(runtime.linkTo(key), key).rejects.toThrow(ReportLinkError);
   });
 
   it('says so when a function without the link settings is asked for a link', async () => {
