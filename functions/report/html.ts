@@ -146,7 +146,8 @@ const ESCAPABLE = /[\\`*_[\]<>|#]/;
 
 /** Inline Markdown (backslash escapes, code spans, bold) to escaped HTML. */
 /** A link to a file beside the report: a relative path, no scheme, no way up. */
-const LINK = /^\[([^\]\\]+)\]\(((?!\.\.)[A-Za-z0-9_-][A-Za-z0-9._/-]*)\)/;
+// Its label may hold what `cell()` escaped (`\|` in a table title), never a bare `]`.
+const LINK = /^\[((?:[^\]\\]|\\[\\`*_[\]<>|#])+)\]\(((?!\.\.)[A-Za-z0-9_-][A-Za-z0-9._/-]*)\)/;
 
 function inline(text: string): string {
   let out = '';

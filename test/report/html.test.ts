@@ -62,10 +62,15 @@ describe('markdownToHtml', () => {
         '- [up](../../raw/secret.csv)',
         '- [abs](/etc/passwd)',
         `- ${cell('[a](tables/kpis.csv)')}`,
+        `- [${cell('Growth / |compared value|')}](tables/kpi-growth.csv)`,
       ].join('\n'),
     );
     expect(html).toContain('<li><a href="tables/kpis.csv">KPIs</a></li>');
-    expect(html.match(/<a /g)).toHaveLength(1);
+    // A title that cell() escaped is still the label of its link.
+    expect(html).toContain(
+      '<li><a href="tables/kpi-growth.csv">Growth / |compared value|</a></li>',
+    );
+    expect(html.match(/<a /g)).toHaveLength(2);
     expect(html).toContain('<li>[x](javascript:alert(1))</li>');
     expect(html).toContain('<li>[a](tables/kpis.csv)</li>');
   });
