@@ -1,3 +1,4 @@
+import { changeDrivers, monthRange, SIGNIFICANT_CHANGE } from '#analysis/drivers/attach.ts';
 import type { Contract } from '#platform/ports.ts';
 import type { EventsInput } from './events-input.ts';
 import { monthlyTotals, type TimeCoverage } from '#query/aggregates.ts';
@@ -32,8 +33,9 @@ export async function computeKpis(input: EventsInput): Promise<KpiFinding> {
   const items = itemsMeasure(measures);
   const customer = customerColumn(contract, joins);
   const enriched = enrichedRows(contract, joins, contracts);
+  // Only a split by an entity's dimension joins that entity.
   const columns: EventColumns = {
-    from: enriched.from,
+    from: enriched.fromFor([]),
     time,
     ...(customer ? { customer: customer.column } : {}),
     ...(value ? { value } : {}),
@@ -68,7 +70,12 @@ export async function computeKpis(input: EventsInput): Promise<KpiFinding> {
       ...enriched.columns.map((c) => ({ alias: c.alias, column: c.column, entity: c.entity })),
     ];
     for (const d of dimensions) {
-      const split = await valueByDimension(engine, { ...columns, value }, d.alias, windows);
+      const split = await valueByDimension(
+        engine,
+        { ...columns, from: enriched.fromFor([d.alias]), value },
+        d.alias,
+        windows,
+      );
       if (split.length < 2 || split.length > MAX_DIMENSION_VALUES) continue;
       const sum = split.reduce((s, x) => s + x.total, 0);
       byDimension.push({
@@ -89,6 +96,20 @@ export async function computeKpis(input: EventsInput): Promise<KpiFinding> {
         })),
       });
     }
+  }
+
+  // The month-over-month and year-over-year changes worth a question, with their drivers.
+  const source = { engine, contract, joins, contracts };
+  for (const growth of [trend?.monthOverMonth, trend?.yearOverYear]) {
+    if (!value || !growth || Math.abs(growth.change ?? 0) < SIGNIFICANT_CHANGE) continue;
+    const drivers = await changeDrivers(
+      source,
+      value,
+      'sum',
+      monthRange(growth.from),
+      monthRange(growth.to),
+    );
+    if (drivers) growth.drivers = drivers;
   }
 
   const transactions = totals.rows;

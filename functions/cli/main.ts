@@ -9,6 +9,7 @@ import { quarantineCommand } from './quarantine.ts';
 import { CHECK_EXIT, CHECK_FORMATS, checkCommand, type CheckCommandOptions } from './check.ts';
 import { forecastCommand, type ForecastOptions } from './forecast.ts';
 import { detectCommand, type DetectOptions } from './detect.ts';
+import { explainCommand, type ExplainOptions } from './explain.ts';
 import { DEFAULT_LAKE } from './find-report.ts';
 import { REPORT_FORMATS, reportCommand, type ReportCommandOptions } from './report.ts';
 import { openCommand, type OpenCommandOptions } from './open.ts';
@@ -223,6 +224,40 @@ program
   )
   .action(async (file: string, options: DetectOptions) => {
     process.exitCode = await detectCommand(file, options);
+  });
+
+program
+  .command('explain')
+  .description(
+    'Why a value changed between two periods: the change split exactly across the values of each dimension (volume or mix, and rate), the dimensions ranked by how few values explain it, and one level down when one value carries most of it; prints level,dimension,value,rank,reference,target,change,share,mix,rate,driver,explained_share, and a summary on stderr.',
+  )
+  .argument(
+    '<file>',
+    'CSV, TSV, JSON Lines, JSON or Parquet (or the gzip of each), one row per event or period',
+  )
+  .requiredOption('--time <column>', 'the date or timestamp column')
+  .requiredOption('--value <column>', 'the number whose change is explained (summed)')
+  .requiredOption(
+    '--dims <columns>',
+    'comma-separated columns to split the change by: channel,region',
+  )
+  .option('--volume <column>', 'the units a rate is per, summed (default: rows)')
+  .option('--average', 'explain the value per unit (sum of value / volume) instead of its sum')
+  .option(
+    '--target <period>',
+    'a day 2024-03-14, month 2024-03, quarter 2024-Q1 or year 2024 (default: the month of the latest date)',
+  )
+  .option(
+    '--baseline <period>',
+    'previous (the period of the same kind before the target), last-year (the same period a year earlier), or a day, month, quarter or year',
+    'previous',
+  )
+  .addOption(
+    new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
+  )
+  .option('--quiet', 'no summary on stderr')
+  .action(async (file: string, options: ExplainOptions) => {
+    process.exitCode = await explainCommand(file, options);
   });
 
 registerContractCommand(program);

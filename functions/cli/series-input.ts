@@ -43,6 +43,27 @@ export async function readSeriesFile(
   io: CommandIo,
   label: string,
 ): Promise<RegularSeries[]> {
+  return withSourceFile(file, io, label, async (duck, source) => {
+    const rows = await readRows(duck, source, file, columns, io);
+    return buildSeries(rows, {
+      file,
+      timeColumn: columns.time,
+      ...(columns.series !== undefined ? { seriesColumn: columns.series } : {}),
+    });
+  });
+}
+
+/**
+ * Reads `file` (any format ingest reads) into a table of a scratch DuckDB, every column as
+ * text (`c0`, `c1`, ...: `Source`), and runs `use` on it; the DuckDB and its folder (named
+ * after `label`) are gone after. Warnings of reading (an encoding) go to `io.err`.
+ */
+export async function withSourceFile<T>(
+  file: string,
+  io: CommandIo,
+  label: string,
+  use: (duck: DuckDb, source: Source) => Promise<T>,
+): Promise<T> {
   let work: string | undefined;
   let duck: DuckDb | undefined;
   try {
@@ -66,13 +87,7 @@ export async function readSeriesFile(
     const { source } = read;
     if (source.headerError) throw new InputRejectedError(source.headerError, { file });
     for (const warning of source.warnings ?? []) io.err(`warning: ${warning}\n`);
-
-    const rows = await readRows(duck, source, file, columns, io);
-    return buildSeries(rows, {
-      file,
-      timeColumn: columns.time,
-      ...(columns.series !== undefined ? { seriesColumn: columns.series } : {}),
-    });
+    return await use(duck, source);
   } finally {
     duck?.close();
     if (work) await rm(work, { recursive: true, force: true });
@@ -87,26 +102,13 @@ async function readRows(
   options: SeriesColumns,
   io: CommandIo,
 ): Promise<SeriesRow[]> {
-  const column = (name: string, flag: string) => {
-    const i = findColumn(source, name);
-    if (i < 0)
-      throw new InputRejectedError(
-        `${file} has no column ${JSON.stringify(name)} (${flag}); its columns: ${source.header.join(', ')}`,
-        { file, column: name },
-      );
-    return `trim(${quoteIdent(`c${i}`)})`;
-  };
+  const column = (name: string, flag: string) =>
+    `trim(${quoteIdent(`c${sourceColumn(source, file, name, flag)}`)})`;
   const t = column(options.time, '--time');
   const v = column(options.value, '--value');
   const s = options.series !== undefined ? column(options.series, '--series') : undefined;
-  // Day and month order: whichever reads more of the column's values (ISO reads the same).
-  const [counts] = await duck.all(
-    `SELECT count(${parseTimestamp(t, { decimal: '.', dateOrder: 'MDY' })}) AS mdy,
-            count(${parseTimestamp(t, { decimal: '.', dateOrder: 'DMY' })}) AS dmy FROM ${quoteIdent(source.table)}`,
-  );
-  const dateOrder = Number(counts?.['dmy']) > Number(counts?.['mdy']) ? 'DMY' : 'MDY';
   const rows = await duck.all(
-    `SELECT ${t} AS t, CAST(${parseTimestamp(t, { decimal: '.', dateOrder })} AS VARCHAR) AS ts,
+    `SELECT ${t} AS t, CAST(${await timestampOf(duck, source, t)} AS VARCHAR) AS ts,
             ${v} AS v, ${parseDouble(v)} AS x${s ? `, coalesce(${s}, '') AS s` : ''}
      FROM ${quoteIdent(source.table)}`,
   );
@@ -128,22 +130,76 @@ async function readRows(
     }
     out.push({ time: String(row['ts']), value, ...(s ? { series: String(row['s']) } : {}) });
   });
-  const limit = Math.max(1, Math.floor(0.05 * rows.length));
-  const check = (bad: string[], columnName: string, what: string, fate: string) => {
-    if (bad.length === 0) return;
-    const examples = `${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', ...' : ''}`;
-    if (bad.length > limit)
-      throw new InputRejectedError(
-        `${file}, column ${columnName}: ${bad.length} of ${rows.length} rows are not ${what} (${examples})`,
-        { file, column: columnName },
-      );
-    io.err(
-      `warning: ${file}, column ${columnName}: ${bad.length} row(s) not ${what}, ${fate}: ${examples}\n`,
-    );
-  };
+  const check = (bad: string[], column: string, what: string, fate: string) =>
+    unreadableRows(io, {
+      file,
+      column,
+      rows: rows.length,
+      bad: bad.length,
+      examples: bad,
+      what,
+      fate,
+    });
   check(badTimes, options.time, 'a date', 'left out');
   check(badValues, options.value, 'a number', 'treated as missing');
   return out;
+}
+
+/**
+ * Rows of `column` that could not be read: a few are left out and said on `io.err`; more
+ * than 5% of the rows means the column is not what was asked for, and it is refused.
+ * `examples` are `"text" (row n)`; the first three are shown.
+ */
+export function unreadableRows(
+  io: CommandIo,
+  r: {
+    file: string;
+    column: string;
+    rows: number;
+    bad: number;
+    examples: string[];
+    what: string;
+    fate: string;
+  },
+): void {
+  if (r.bad === 0) return;
+  const examples = `${r.examples.slice(0, 3).join(', ')}${r.bad > 3 ? ', ...' : ''}`;
+  if (r.bad > Math.max(1, Math.floor(0.05 * r.rows)))
+    throw new InputRejectedError(
+      `${r.file}, column ${r.column}: ${r.bad} of ${r.rows} rows are not ${r.what} (${examples})`,
+      { file: r.file, column: r.column },
+    );
+  io.err(
+    `warning: ${r.file}, column ${r.column}: ${r.bad} row(s) not ${r.what}, ${r.fate}: ${examples}\n`,
+  );
+}
+
+/**
+ * The index of column `name` in the source table (its text is `c<index>`), found by its name
+ * in the file, its identifier form or case aside (`findColumn`); a missing one is refused
+ * naming the file, the option (`flag`) and the file's columns.
+ */
+export function sourceColumn(source: Source, file: string, name: string, flag: string): number {
+  const i = findColumn(source, name);
+  if (i < 0)
+    throw new InputRejectedError(
+      `${file} has no column ${JSON.stringify(name)} (${flag}); its columns: ${source.header.join(', ')}`,
+      { file, column: name },
+    );
+  return i;
+}
+
+/**
+ * The SQL that reads the text `t` of the source table as a TIMESTAMP (NULL when it is not
+ * a date), in the day and month order that reads more of its values (ISO reads the same).
+ */
+export async function timestampOf(duck: DuckDb, source: Source, t: string): Promise<string> {
+  const [counts] = await duck.all(
+    `SELECT count(${parseTimestamp(t, { decimal: '.', dateOrder: 'MDY' })}) AS mdy,
+            count(${parseTimestamp(t, { decimal: '.', dateOrder: 'DMY' })}) AS dmy FROM ${quoteIdent(source.table)}`,
+  );
+  const dateOrder = Number(counts?.['dmy']) > Number(counts?.['mdy']) ? 'DMY' : 'MDY';
+  return parseTimestamp(t, { decimal: '.', dateOrder });
 }
 
 /** A column by its name in the file, or its identifier form (`Net Amount` or `net_amount`), or case aside. */

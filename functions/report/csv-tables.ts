@@ -2,6 +2,7 @@ import { toCsv, type CsvOptions } from '#platform/csv-export.ts';
 import { associationTables } from './csv-tables/associations.ts';
 import { customerTables } from './csv-tables/customers.ts';
 import { dataTables } from './csv-tables/data.ts';
+import { driverTables } from './csv-tables/drivers.ts';
 import { kpiTables } from './csv-tables/kpis.ts';
 import { measureTables } from './csv-tables/measures.ts';
 import { narrativeTables } from './csv-tables/narratives.ts';
@@ -24,6 +25,7 @@ export function reportTables(model: ReportModel): ReportTable[] {
     ...kpiTables(model),
     ...customerTables(model),
     ...seriesTables(model),
+    ...driverTables(model),
     ...measureTables(model),
     ...associationTables(model),
     ...dataTables(model),

@@ -55,6 +55,53 @@ export interface Growth {
   toValue: number;
   /** (to - from) / |from|; undefined when from is 0. */
   change: number | undefined;
+  /** What drove the change, by dimension, where the change is large enough to ask. */
+  drivers?: ChangeDrivers;
+}
+
+/** One value's part of a change (`analysis/drivers/decompose.ts`); `other` groups the rest. */
+export interface DriverValue {
+  value: string | null;
+  /** Several values grouped (the smallest parts), when a dimension has many. */
+  other?: number;
+  change: number;
+  /** Of the total change; null when the total did not change. */
+  share: number | null;
+  /** Volume (or mix) and rate parts: mix + rate = change. */
+  mix: number;
+  rate: number;
+  /** One of the values that explain the change (`analysis/drivers/rank.ts`). */
+  driver: boolean;
+}
+
+export interface DriverDimension {
+  column: string;
+  /** The entity the dimension comes from (`customer_profiles`); absent for the events' own. */
+  entity?: string;
+  /** Its drivers carry at least two thirds of the change with at most three values. */
+  succinct: boolean;
+  explainedShare: number;
+  /** Largest part first, at most DRIVER_VALUES, the rest as one `other`. */
+  values: DriverValue[];
+}
+
+/**
+ * Why a total changed between two periods: the change split across the values of each
+ * dimension (at most three dimensions, the best explanation first), and one level down
+ * inside a value that carries most of it.
+ */
+export interface ChangeDrivers {
+  /** The measure summed, or its value per row (`average`). */
+  measure: string;
+  kind: 'sum' | 'average';
+  /** Half-open day ranges `[from, to)`. */
+  reference: { from: string; to: string };
+  target: { from: string; to: string };
+  referenceValue: number;
+  targetValue: number;
+  change: number;
+  dimensions: DriverDimension[];
+  drill?: { column: string; entity?: string; value: string | null; dimensions: DriverDimension[] };
 }
 
 export interface TrendFinding {
@@ -162,6 +209,8 @@ export interface SeriesAnomaly {
 export interface SeriesIncident {
   start: string;
   end: string;
+  /** What drove the incident against the same days one season earlier, by dimension. */
+  drivers?: ChangeDrivers;
   flags: number;
   /** The flag with the largest |score|. */
   peak: SeriesAnomaly;

@@ -1,3 +1,4 @@
+import { driversSection } from './drivers-markdown.ts';
 import type { OutlierFinding, TrendFinding } from './findings.ts';
 import {
   cell,
@@ -107,6 +108,13 @@ const ANALYSIS_SECTIONS: {
     analyses: ['anomalies'],
     missing: 'no dataset has a regular time series long enough to judge',
     render: (m) => seriesAnomaliesSection(seriesAnomalyFindings(m)),
+  },
+  {
+    title: 'What drove the changes',
+    analyses: ['kpis', 'anomalies'],
+    missing:
+      'no revenue change of 10% or more month over month or year over year, and no incident of a summed or averaged measure of rows with dimensions to split it by',
+    render: (m) => driversSection(m),
   },
   {
     title: 'Anomalies',

@@ -3,6 +3,8 @@ import { waterfallChart } from './charts/waterfall.ts';
 import { lineChart } from './charts/line.ts';
 import type { Chart } from './charts/svg.ts';
 import { kpiHeading } from './kpi-markdown.ts';
+import { explainedChanges, label as driverLabel } from './drivers-markdown.ts';
+import { dimensionLabel } from './narrative/drivers-sentence.ts';
 import { seriesTitle } from './series-markdown.ts';
 import { formatShare } from './format.ts';
 import { escapeHtml } from './html.ts';
@@ -94,6 +96,23 @@ export function reportCharts(model: ReportModel): Map<string, string[]> {
         }),
       );
     }
+  }
+
+  for (const { heading, drivers } of explainedChanges(model)) {
+    const best = drivers.dimensions[0];
+    if (!best) continue;
+    add(
+      heading,
+      `${drivers.measure} from ${drivers.reference.from} to ${drivers.target.from}: what each ${dimensionLabel(best)} added or lost`,
+      waterfallChart({
+        id: `drivers-${heading.slice(4)}`,
+        title: `${drivers.measure}: change by ${dimensionLabel(best)}`,
+        start: { label: `from ${drivers.reference.from}`, value: drivers.referenceValue },
+        steps: best.values.map((v) => ({ label: driverLabel(v), value: v.change })),
+        endLabel: `to ${drivers.target.from}`,
+        valueLabel: drivers.measure,
+      }),
+    );
   }
 
   for (const c of customerFindings(model)) {

@@ -9,8 +9,9 @@ import type { SeriesDiscovery } from '#analysis/series-discovery.ts';
 import { monthlyTrends } from '#analysis/trends.ts';
 import type { BlobStore, QueryEngine } from '#platform/ports.ts';
 import { meteredEngine, scopedEngine } from '#platform/metered-engine.ts';
+import { explainIncidents } from '#analysis/drivers/attach.ts';
 import { monthlyTotals } from '#query/aggregates.ts';
-import type { AnalysisOutput } from '#report/findings.ts';
+import type { AnalysisOutput, SeriesAnomalyFinding } from '#report/findings.ts';
 import { readJson, type RunAggregates } from './aggregate.ts';
 import { RUN, type AnalysisTask, type RunPlan } from './plan.ts';
 import { runKeys } from './run-keys.ts';
@@ -79,6 +80,16 @@ export async function runAnalysis(
         analysis.kind === 'forecast'
           ? forecastFindings(discovery, plan.forecast)
           : seriesAnomalyFindings(discovery);
+      if (analysis.kind === 'anomalies') {
+        const source = {
+          engine: deps.engine,
+          contract: dataset.contract,
+          joins: aggregates.joins ?? [],
+          contracts: plan.datasets.map((d) => d.contract),
+        };
+        for (const f of result.findings as SeriesAnomalyFinding[])
+          await explainIncidents(source, f);
+      }
       output.findings = result.findings;
       if (result.findings.length === 0)
         output.notComputed =

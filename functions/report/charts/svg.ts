@@ -71,12 +71,17 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   }
   let lo = Math.min(min, max);
   let hi = Math.max(min, max);
-  if (lo === hi) {
+  // A range within rounding of its values (1e20 and 1e20 + 16384) is one value: steps below
+  // the values' resolution would number beyond 2^53, where i++ stands still.
+  if (hi - lo <= Math.max(Math.abs(lo), Math.abs(hi)) * 1e-12) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo -= pad;
     hi += pad;
   }
   const raw = (hi - lo) / Math.max(1, Math.floor(count));
+  // Values within 1e-300 of each other (and of 0: no larger value is so close to another)
+  // have no round step a double holds (10^-324 is 0): they are drawn on -1 to 1.
+  if (!(raw >= 1e-300)) return niceTicks(-1, 1, count);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const ratio = raw / magnitude;
   // The nearest of 1, 2, 5 and 10 on a log scale (cut at sqrt(2), sqrt(10), sqrt(50)).
@@ -87,7 +92,9 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const last = Math.ceil(hi / step - 1e-9);
   const ticks: number[] = [];
   // Multiples of the step, rounded to its decimals so that 0.1 * 3 reads 0.3; `+ 0` drops -0.
-  for (let i = first; i <= last; i++) ticks.push(Number((i * step).toFixed(decimals)) + 0);
+  // (toFixed takes at most 100 decimals: a step below 1e-100 keeps its multiples as they are.)
+  const round = (x: number) => (decimals <= 100 ? Number(x.toFixed(decimals)) : x) + 0;
+  for (let i = first; i <= last; i++) ticks.push(round(i * step));
   return ticks;
 }
 

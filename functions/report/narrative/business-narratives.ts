@@ -1,3 +1,4 @@
+import { driversSentence } from './drivers-sentence.ts';
 import type { DimensionKpi } from '../findings.ts';
 import { formatChange, formatNumber, formatShare, plural } from '../format.ts';
 import { kpiFindings, outlierFindings, type ReportModel } from '../model.ts';
@@ -29,6 +30,13 @@ export function revenueTrendNarratives(model: ReportModel): NarrativeDraft[] {
       details.push(
         `${yoy.to} alone brought ${formatNumber(yoy.toValue)}, ${formatChange(yoy.change)} on ${yoy.from}.`,
       );
+    // Each month-over-month or year-over-year change large enough to have been explained.
+    for (const g of [k.growth?.monthOverMonth, yoy]) {
+      if (g?.drivers)
+        details.push(
+          `${g.to} against ${g.from} (${formatChange(g.change)}): ${driversSentence(g.drivers)}`,
+        );
+    }
     const [before, last] = k.retention.filter((r) => r.rate !== null).slice(-2);
     if (last)
       details.push(

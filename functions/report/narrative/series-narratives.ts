@@ -7,6 +7,7 @@ import {
   type ReportModel,
 } from '../model.ts';
 import { clamp01, listing, type NarrativeDraft } from './draft.ts';
+import { driversSentence } from './drivers-sentence.ts';
 
 const PERIODS_PER_YEAR = { daily: 365, weekly: 52, monthly: 12 } as const;
 
@@ -39,8 +40,12 @@ export function anomalyNarratives(model: ReportModel): NarrativeDraft[] {
     const details = [
       `Across ${plural(findings.length, 'series', 'series')} of ${dataset}, ${plural(incidents.length, 'incident')} peaked on ${plural(days.size, 'day')} between ${first} and ${last}: ${formatNumber(drops)} drops and ${formatNumber(incidents.length - drops)} rises.`,
     ];
-    if (latest.i.peak.date !== p.date)
+    if (top.i.drivers)
+      details.push(`Against ${weekBefore(top.i)}: ${driversSentence(top.i.drivers)}`);
+    if (latest.i.peak.date !== p.date) {
       details.push(`The most recent: ${gapSentence(latest.f, latest.i)}.`);
+      if (latest.i.drivers) details.push(driversSentence(latest.i.drivers));
+    }
     const gap = Math.abs(p.value - p.expected);
     const yearly = Math.abs(p.expected) * PERIODS_PER_YEAR[top.f.frequency];
     return {
@@ -83,6 +88,16 @@ export function anomalyNarratives(model: ReportModel): NarrativeDraft[] {
 }
 
 const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** `the same day 7 days before (2023-11-23)`: the reference an incident's drivers compare with. */
+function weekBefore(i: SeriesIncident): string {
+  const { reference: r, target: t } = i.drivers!;
+  const back = Math.round((Date.parse(t.from) - Date.parse(r.from)) / 86_400_000);
+  const single = Date.parse(r.to) - Date.parse(r.from) === 86_400_000;
+  return single
+    ? `the same day ${back} days before (${r.from})`
+    : `the same days ${back} days before (from ${r.from})`;
+}
 
 /** `in shop, revenue on 2023-06-07 was -2,619, 117% below the expected 15,665 (usual range ...)`. */
 function gapSentence(f: SeriesAnomalyFinding, i: SeriesIncident): string {
