@@ -7,11 +7,11 @@ import {
 import { InputRejectedError, NotFoundError } from '#platform/errors.ts';
 import type { BlobStore } from '#platform/ports.ts';
 import { openLake } from './find-report.ts';
+import { CHECK_EXIT, type CheckFormat } from './choices.ts';
 import { writeResult } from './output.ts';
 import { consoleProgress, type Progress } from './progress.ts';
 
-export const CHECK_FORMATS = ['text', 'json'] as const;
-export type CheckFormat = (typeof CHECK_FORMATS)[number];
+export { CHECK_EXIT, CHECK_FORMATS, type CheckFormat } from './choices.ts';
 
 export interface CheckCommandOptions {
   lake: string;
@@ -19,19 +19,6 @@ export interface CheckCommandOptions {
   /** Write the result to this file instead of stdout. */
   out?: string;
 }
-
-/**
- * Exit codes of `insights check`, as `diff` and `grep` have them: 1 says what was found, so
- * that a script can tell "the lake has problems" from "the check could not be made".
- */
-export const CHECK_EXIT = {
-  /** Every raw object version has a terminal outcome, and no output is orphaned. */
-  ok: 0,
-  /** Some version is pending or broken, or some output is orphaned. */
-  problems: 1,
-  /** A usage error, no lake folder, or a result that could not be written. */
-  trouble: 2,
-} as const;
 
 /** The JSON output (`--format json`). */
 export interface CheckJson extends LakeReconciliation {

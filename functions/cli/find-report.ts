@@ -8,11 +8,8 @@ import { validateReport } from '#report/report-schema.ts';
 import { readLatestReport } from '#workflow/publish.ts';
 import { assertRunId, runKeys } from '#workflow/run-keys.ts';
 
-/**
- * `--lake` of `insights report` and `insights open`: the demo's lake, where `npm start`
- * (`insights demo`) writes its report, so that `insights open` after it needs no option.
- */
-export const DEFAULT_LAKE = 'demo-out/lake';
+import { DEFAULT_LAKE } from './choices.ts';
+export { DEFAULT_LAKE } from './choices.ts';
 
 /** How many run ids an "unknown run" message lists. */
 const LISTED_RUNS = 10;

@@ -1,19 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runDemo } from './demo.ts';
-import { ingestCommand } from './ingest.ts';
-import { runCommand } from './run.ts';
-import { watchCommand, type WatchOptions } from './watch.ts';
-import { registerContractCommand } from './contract.ts';
-import { quarantineCommand } from './quarantine.ts';
-import { CHECK_EXIT, CHECK_FORMATS, checkCommand, type CheckCommandOptions } from './check.ts';
-import { forecastCommand, type ForecastOptions } from './forecast.ts';
-import { detectCommand, type DetectOptions } from './detect.ts';
-import { explainCommand, type ExplainOptions } from './explain.ts';
-import { DEFAULT_LAKE } from './find-report.ts';
-import { REPORT_FORMATS, reportCommand, type ReportCommandOptions } from './report.ts';
-import { openCommand, type OpenCommandOptions } from './open.ts';
-import { parseSmtpUrl } from '#platform/local/smtp-mailer.ts';
+import type { WatchOptions } from './watch.ts';
+import type { CheckCommandOptions } from './check.ts';
+import type { ForecastOptions } from './forecast.ts';
+import type { DetectOptions } from './detect.ts';
+import type { ExplainOptions } from './explain.ts';
+import type { ReportCommandOptions } from './report.ts';
+import type { OpenCommandOptions } from './open.ts';
+import { CHECK_EXIT, CHECK_FORMATS, DEFAULT_LAKE, REPORT_FORMATS } from './choices.ts';
+
+// Each command's module is imported when the command runs, not before: `insights explain`
+// need not load the workflow runner, the report renderer or the SMTP client to start.
 
 /** Help of --outbox, on `run` and `watch`. */
 const OUTBOX_HELP =
@@ -44,6 +41,7 @@ program
   .addOption(smtpOption())
   .hook('preAction', (_, command) => checkMail(command))
   .action(async (options: { out: string; seed: number; quiet?: boolean; smtp?: string }) => {
+    const { runDemo } = await import('./demo.ts');
     process.exitCode = await runDemo(options);
   });
 
@@ -64,6 +62,7 @@ program
   )
   .action(
     async (files: string[], options: { lake: string; dataset?: string; replace?: boolean }) => {
+      const { ingestCommand } = await import('./ingest.ts');
       process.exitCode = await ingestCommand(files, options);
     },
   );
@@ -87,6 +86,7 @@ program
       smtp?: string;
       to: string;
     }) => {
+      const { runCommand } = await import('./run.ts');
       process.exitCode = await runCommand(options);
     },
   );
@@ -120,6 +120,7 @@ program
   )
   .hook('preAction', (_, command) => checkMail(command))
   .action(async (dir: string, options: WatchOptions) => {
+    const { watchCommand } = await import('./watch.ts');
     process.exitCode = await watchCommand(dir, options);
   });
 
@@ -135,6 +136,7 @@ program
     'write the CSV to this file, with a byte order mark for Excel (default: stdout)',
   )
   .action(async (options: { lake: string; dataset: string; out?: string }) => {
+    const { quarantineCommand } = await import('./quarantine.ts');
     process.exitCode = await quarantineCommand(options);
   });
 
@@ -151,6 +153,7 @@ program
   // 1 means "problems found": a usage error exits 2, so that scripts can tell them apart.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : CHECK_EXIT.trouble))
   .action(async (options: CheckCommandOptions) => {
+    const { checkCommand } = await import('./check.ts');
     process.exitCode = await checkCommand(options);
   });
 
@@ -164,6 +167,7 @@ program
   .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
   .option('--out <file>', 'write the report to this file (default: stdout)')
   .action(async (options: ReportCommandOptions) => {
+    const { reportCommand } = await import('./report.ts');
     process.exitCode = await reportCommand(options);
   });
 
@@ -179,6 +183,7 @@ program
   )
   .option('--print', 'print the path without opening it')
   .action(async (options: OpenCommandOptions) => {
+    const { openCommand } = await import('./open.ts');
     process.exitCode = await openCommand(options);
   });
 
@@ -204,6 +209,7 @@ program
     new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
   )
   .action(async (file: string, options: ForecastOptions) => {
+    const { forecastCommand } = await import('./forecast.ts');
     process.exitCode = await forecastCommand(file, options);
   });
 
@@ -223,6 +229,7 @@ program
     new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
   )
   .action(async (file: string, options: DetectOptions) => {
+    const { detectCommand } = await import('./detect.ts');
     process.exitCode = await detectCommand(file, options);
   });
 
@@ -257,10 +264,11 @@ program
   )
   .option('--quiet', 'no summary on stderr')
   .action(async (file: string, options: ExplainOptions) => {
+    const { explainCommand } = await import('./explain.ts');
     process.exitCode = await explainCommand(file, options);
   });
 
-registerContractCommand(program);
+(await import('./contract.ts')).registerContractCommand(program);
 
 /**
  * `--smtp URL`, or the environment's INSIGHTS_SMTP_URL when the option is absent (the CLI is
@@ -277,7 +285,7 @@ function smtpOption(): Option {
  * Checks the SMTP URL before the command starts. Commander's own message for a bad value
  * would quote it, password and all; these do not.
  */
-function checkMail(command: Command): void {
+async function checkMail(command: Command): Promise<void> {
   const { smtp, outbox } = command.opts<{ smtp?: string; outbox?: string }>();
   if (!smtp) return;
   const source = command.getOptionValueSource('smtp') === 'env' ? 'INSIGHTS_SMTP_URL' : '--smtp';
@@ -285,6 +293,7 @@ function checkMail(command: Command): void {
     command.error(
       `error: --outbox and ${source} both say where the email goes: give one${source === '--smtp' ? '' : " (--smtp '' turns the variable off)"}`,
     );
+  const { parseSmtpUrl } = await import('#platform/local/smtp-mailer.ts');
   try {
     parseSmtpUrl(smtp);
   } catch (error) {

@@ -4,8 +4,8 @@ import { findReport, openLake, readReportModel } from './find-report.ts';
 import { writeResult } from './output.ts';
 import { consoleProgress, type Progress } from './progress.ts';
 
-export const REPORT_FORMATS = ['md', 'html', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from './choices.ts';
+export { REPORT_FORMATS, type ReportFormat } from './choices.ts';
 
 const RENDERED: Record<ReportFormat, 'markdown' | 'html' | 'json'> = {
   md: 'markdown',
