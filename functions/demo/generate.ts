@@ -25,7 +25,12 @@ import { resolveDemoOptions } from './options.ts';
 import { generateProducts, productLines } from './products.ts';
 import type { DatasetName } from './schema.ts';
 import { DATASET_ORDER, columnNames, datasetFile } from './schema.ts';
-import { TRANSACTION_RELATIONSHIPS, planTransactions, transactionLines } from './transactions.ts';
+import {
+  TRANSACTION_DRIVERS,
+  TRANSACTION_RELATIONSHIPS,
+  planTransactions,
+  transactionLines,
+} from './transactions.ts';
 
 /**
  * The deterministic demo data: four related datasets with planted anomalies, invalid rows
@@ -124,6 +129,7 @@ function planDemo(input?: DemoOptions): DemoPlan {
       ...CUSTOMER_RELATIONSHIPS,
       ...TRANSACTION_RELATIONSHIPS,
     ].map((r) => ({ ...r })),
+    drivers: TRANSACTION_DRIVERS.map((d) => structuredClone(d)),
     industryLtvMultipliers: Object.fromEntries(INDUSTRIES.map((i) => [i.name, i.ltvMultiplier])),
     seasonality: structuredClone(DAILY_SEASONALITY),
   };

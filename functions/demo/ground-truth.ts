@@ -14,6 +14,8 @@ export interface GroundTruth {
   datasets: Record<DatasetName, DatasetTruth>;
   anomalies: PlantedAnomaly[];
   relationships: PlantedRelationship[];
+  /** Changes one value of one dimension drives: the report's drivers must name it. */
+  drivers: PlantedDriver[];
   /** lifetime_value multiplier of each industry (1 = the reference industry). */
   industryLtvMultipliers: Record<string, number>;
   seasonality: SeasonalityTruth;
@@ -61,6 +63,19 @@ export interface PlantedRelationship {
   /** How many days the cause leads the effect; 0 for same-row drivers. */
   lagDays: number;
   sign: 'positive' | 'negative';
+  mechanism: string;
+}
+
+export interface PlantedDriver {
+  dataset: DatasetName;
+  measure: string;
+  kind: 'channel_surge' | 'price_change';
+  dimension: string;
+  /** The entity the dimension belongs to, when the rows get it by a join. */
+  entity?: DatasetName;
+  value: string;
+  /** The days changed, `[from, to)`. */
+  target: { from: string; to: string };
   mechanism: string;
 }
 

@@ -2,7 +2,7 @@ import { CHANNELS, CHANNEL_WEIGHTS, purchaseWeights } from './customers.ts';
 import type { Channel, CustomerTable } from './customers.ts';
 import { csvLine, formatCents } from './csv.ts';
 import { dayNumber, dayOfYear, isoDates, weekday } from './dates.ts';
-import type { PlantedAnomaly, PlantedRelationship } from './ground-truth.ts';
+import type { PlantedAnomaly, PlantedDriver, PlantedRelationship } from './ground-truth.ts';
 import type { InvalidCell, InvalidCellSpec } from './invalid-rows.ts';
 import { byIndex, lineOfRow, planInvalidCells, spoilRow } from './invalid-rows.ts';
 import { popularityWeights, validProductsByPrice } from './products.ts';
@@ -27,6 +27,48 @@ export const TRANSACTIONS_LAST_DAY = dayNumber('2024-12-31');
 export const MAX_ORDINARY_QUANTITY = 20;
 
 const WEEKLY_INTENSITY = [0.55, 1.05, 1.1, 1.1, 1.08, 1, 0.6];
+
+/**
+ * Two changes that one value of one dimension drives, for the report's drivers to find
+ * (issue 9): a partner-channel flash sale on one day, eight times the day's usual orders,
+ * the extra ones all through partners; and a price rise of Electronics in the last month.
+ */
+export const PLANTED_SURGE = {
+  day: dayNumber('2024-06-12'),
+  channel: 'partner' as Channel,
+  multiplier: 8,
+};
+export const PLANTED_PRICE_RISE = {
+  category: 'Electronics',
+  from: dayNumber('2024-12-01'),
+  /** Exclusive. */
+  to: dayNumber('2025-01-01'),
+  factor: 1.5,
+};
+
+/** What the drivers of the planted changes must name, for ground-truth.json. */
+export const TRANSACTION_DRIVERS: readonly PlantedDriver[] = [
+  {
+    dataset: 'sales_transactions',
+    // Its net amount moves as much, but discounts make that series too noisy to flag the day.
+    measure: 'gross_amount',
+    kind: 'channel_surge',
+    dimension: 'channel',
+    value: PLANTED_SURGE.channel,
+    target: { from: '2024-06-12', to: '2024-06-13' },
+    mechanism: `a flash sale through partners: ${PLANTED_SURGE.multiplier} times the day's usual orders, the extra ones all partner orders`,
+  },
+  {
+    dataset: 'sales_transactions',
+    measure: 'net_amount',
+    kind: 'price_change',
+    dimension: 'category',
+    entity: 'product_information',
+    value: PLANTED_PRICE_RISE.category,
+    target: { from: '2024-12-01', to: '2025-01-01' },
+    mechanism: `Electronics unit prices ${PLANTED_PRICE_RISE.factor}x in December 2024; quantities as before`,
+  },
+];
 const DISCOUNT_RATES = [0.05, 0.1, 0.15, 0.2];
 const BULK_ORDERS = 3;
 
@@ -82,7 +124,9 @@ function dailyShares(days: number): Float64Array {
   for (let d = 0; d < days; d += 1) {
     const day = TRANSACTIONS_FIRST_DAY + d;
     const cycle = Math.cos((2 * Math.PI * (dayOfYear(day) - 340)) / 365.25);
-    sum += (WEEKLY_INTENSITY[weekday(day)] ?? 1) * (1 + 0.12 * cycle) * (1 + (0.1 * d) / 365);
+    const surge = day === PLANTED_SURGE.day ? PLANTED_SURGE.multiplier : 1;
+    sum +=
+      (WEEKLY_INTENSITY[weekday(day)] ?? 1) * (1 + 0.12 * cycle) * (1 + (0.1 * d) / 365) * surge;
     out[d] = sum;
   }
   return out.map((v) => v / sum);
@@ -131,22 +175,32 @@ export function ordinaryTransaction(plan: TransactionPlan, index: number): Trans
   const product = plan.products.products[productIndex];
   if (customer === undefined || product === undefined)
     throw new RangeError(`row ${index}: no customer or product`);
-  const channel = random.chance(0.6)
+  const day = TRANSACTIONS_FIRST_DAY + dayOffset;
+  let channel: Channel = random.chance(0.6)
     ? customer.preferredChannel
     : (CHANNELS[random.weightedIndex(CHANNEL_WEIGHTS)] ?? 'web');
+  // The flash sale's extra orders (all but one in `multiplier`) are partner orders.
+  if (day === PLANTED_SURGE.day && random.chance(1 - 1 / PLANTED_SURGE.multiplier))
+    channel = PLANTED_SURGE.channel;
   const rate = Math.min(5, Math.max(0.2, 1.2 * (40 / (product.priceCents / 100)) ** 0.35));
   const quantity = Math.min(MAX_ORDINARY_QUANTITY, 1 + random.poisson(rate));
-  const grossCents = quantity * product.priceCents;
+  const unitPriceCents =
+    product.category === PLANTED_PRICE_RISE.category &&
+    day >= PLANTED_PRICE_RISE.from &&
+    day < PLANTED_PRICE_RISE.to
+      ? Math.round(product.priceCents * PLANTED_PRICE_RISE.factor)
+      : product.priceCents;
+  const grossCents = quantity * unitPriceCents;
   const discountCents = random.chance(0.35)
     ? Math.round(grossCents * random.pick(DISCOUNT_RATES))
     : 0;
   return {
     index,
-    day: TRANSACTIONS_FIRST_DAY + dayOffset,
+    day,
     customerIndex,
     productIndex,
     quantity,
-    unitPriceCents: product.priceCents,
+    unitPriceCents,
     grossCents,
     discountCents,
     netCents: grossCents - discountCents,

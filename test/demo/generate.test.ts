@@ -288,21 +288,36 @@ describe('generateDemo: relationships that hold row by row', () => {
     }
   });
 
-  it('transactions reference valid customers and products, at their price, after signup', () => {
+  it('transactions reference valid customers and products, at their price (Electronics 1.5x in December 2024, as planted), after signup', () => {
     const c = data.tables.customer_profiles;
     const p = data.tables.product_information;
     const t = data.tables.sales_transactions;
     const signup = new Map(
       data.valid.customer_profiles.map((r) => [c.get(r, 'customer_id'), c.get(r, 'signup_date')]),
     );
-    const price = new Map(
-      data.valid.product_information.map((r) => [p.get(r, 'product_id'), p.get(r, 'price')]),
+    const product = new Map(
+      data.valid.product_information.map((r) => [
+        p.get(r, 'product_id'),
+        { price: cents(p.get(r, 'price')), category: p.get(r, 'category') },
+      ]),
     );
+    const planted = data.truth.drivers.find((d) => d.kind === 'price_change')!;
+    let raised = 0;
     for (const r of data.valid.sales_transactions) {
       const customer = t.get(r, 'customer_id');
-      const product = t.get(r, 'product_id');
+      const id = t.get(r, 'product_id');
+      const date = t.get(r, 'transaction_date');
+      const bought = product.get(id);
       expect(signup.has(customer), `line ${r.line}: customer ${customer}`).toBe(true);
-      expect(price.get(product), `line ${r.line}: product ${product}`).toBe(t.get(r, 'unit_price'));
+      expect(bought, `line ${r.line}: product ${id}`).toBeDefined();
+      const rise =
+        bought!.category === planted.value &&
+        date >= planted.target.from &&
+        date < planted.target.to;
+      raised += Number(rise);
+      expect(cents(t.get(r, 'unit_price')), `line ${r.line}: product ${id}`).toBe(
+        rise ? Math.round(bought!.price * 1.5) : bought!.price,
+      );
       expect(t.get(r, 'transaction_date') >= (signup.get(customer) ?? '')).toBe(true);
       const gross = cents(t.get(r, 'gross_amount'));
       const discount = cents(t.get(r, 'discount_amount'));
@@ -311,6 +326,7 @@ describe('generateDemo: relationships that hold row by row', () => {
       expect(discount).toBeLessThanOrEqual(gross);
       expect(cents(t.get(r, 'net_amount'))).toBe(gross - discount);
     }
+    expect(raised).toBeGreaterThan(20);
   });
 
   it('has a skewed purchase rate: the top tenth of buyers make over a quarter of the purchases', () => {
