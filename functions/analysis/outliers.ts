@@ -57,12 +57,14 @@ export async function findOutliers(
       ...observedRange(profile, q.column),
       examples: found.rows.map((r) => {
         const value = Number(r['value']);
+        // A MAD of 5e-324 is 0 too: the score would be infinite.
+        const score = (value - q.median) / (MAD_SCALE * q.mad);
         return {
           id: contract.primaryKey ? String(r[contract.primaryKey]) : undefined,
           date: contract.timeColumn ? String(r[contract.timeColumn]) : undefined,
           value,
           side: value > fences.high ? 'high' : 'low',
-          ...(q.mad > 0 ? { score: (value - q.median) / (MAD_SCALE * q.mad) } : {}),
+          ...(q.mad > 0 && Number.isFinite(score) ? { score } : {}),
         };
       }),
     });

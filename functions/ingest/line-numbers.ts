@@ -70,12 +70,14 @@ export async function csvLineMap(
   delimiter: string,
   accepted: number,
   rejectedReaderLines: readonly number[],
+  /** A file of one column: DuckDB reads a blank line as a record (one empty value). */
+  blankLinesAreRecords = false,
 ): Promise<LineMap> {
   const rejected = [...new Set(rejectedReaderLines)].sort((a, b) => a - b);
   if ((await countPhysicalLines(path)) === 1 + accepted + rejected.length) {
     return mapOf(jumpsOverRejected(rejected), new Map());
   }
-  return scanRecords(path, delimiter.charCodeAt(0), new Set(rejected));
+  return scanRecords(path, delimiter.charCodeAt(0), new Set(rejected), blankLinesAreRecords);
 }
 
 function mapOf(jumps: Jump[], readerToPhysical: Map<number, number>): LineMap {
@@ -128,6 +130,7 @@ async function scanRecords(
   path: string,
   delimiter: number,
   rejected: Set<number>,
+  blankLinesAreRecords: boolean,
 ): Promise<LineMap> {
   const jumps: Jump[] = [];
   const readerToPhysical = new Map<number, number>();
@@ -143,7 +146,7 @@ async function scanRecords(
 
   const endLine = () => {
     readerLine += 1;
-    if (readerLine > 1 && hasContent) {
+    if (readerLine > 1 && (hasContent || blankLinesAreRecords)) {
       if (rejected.has(readerLine)) readerToPhysical.set(readerLine, start);
       else {
         if (start !== ord + 2 + offset) {

@@ -145,6 +145,7 @@ export async function readCsv(
           delimiter,
           rows,
           unreadable.map((u) => u.readerLine),
+          rawNames.length === 1,
         )),
     },
   };

@@ -28,7 +28,9 @@ export async function readTyped(
 ): Promise<ReadResult> {
   if ((await stat(path)).size === 0) return { fileError: `${key} is empty: no rows` };
   const whole = await loadTyped(duck, key, path, table, format);
-  if (!('fileError' in whole) || !/Malformed JSON/.test(whole.fileError)) return whole;
+  // A line that is valid JSON but no object (`"x"`, `[1]`) is as bad a record as a malformed one.
+  if (!('fileError' in whole) || !/Malformed JSON|non-record JSON/.test(whole.fileError))
+    return whole;
   const clean = `${path}.clean`;
   const sorted = await sortJsonLines(duck, path, clean, scratch('lines')).catch(() => undefined);
   if (!sorted) return whole;

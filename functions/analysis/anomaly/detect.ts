@@ -16,6 +16,9 @@ import { toJudgedScale, type ScaledValues, type ValueScale } from './value-scale
 /** Fewer points than this: not enough to tell odd from usual. */
 export const MIN_POINTS = 10;
 
+/** Series with larger values are not judged: their squares and bounds overflow. */
+const MAX_MAGNITUDE = 1e150;
+
 export interface DetectOptions {
   /** MAD z-score cut-off; default `thresholdFor` the points tested (3.5 or more). */
   threshold?: number;
@@ -52,6 +55,26 @@ export function detectAnomalies(s: RegularSeries, options: DetectOptions = {}): 
     notes.push(`shorter than three seasons (${3 * m} points): no seasonality in the baseline`);
     m = 1;
   }
+  const largest = s.values.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  if (largest > MAX_MAGNITUDE) {
+    // Squares of such values overflow, and bounds 3.5 scales away from them: nothing judged.
+    notes.push(
+      `values up to ${largest.toPrecision(3)} are too large to judge (more than ${MAX_MAGNITUDE}): no point tested`,
+    );
+    return {
+      series_id: s.id,
+      frequency: s.frequency,
+      period: m,
+      points: n,
+      tests: 0,
+      threshold: options.threshold ?? thresholdFor(0),
+      valueScale: 'linear',
+      scale: 0,
+      flags: [],
+      incidents: [],
+      notes,
+    };
+  }
   const judged = toJudgedScale(s.values, s.observed, s.dates, m);
   notes.push(...judged.notes);
   const tested = s.observed.filter(Boolean).length;
@@ -71,9 +94,15 @@ export function detectAnomalies(s: RegularSeries, options: DetectOptions = {}): 
     const deseasonalised = judged.values.map((v, i) => v - baseline.seasonal[i]!);
     // Said at the point where the new level starts: the old level there, with its season.
     shifts = levelShifts(deseasonalised, s.dates, points.scale, { window, threshold }).map((f) => {
-      const seasonal = baseline.seasonal[f.index]!;
+      // A shift found to start on a filled gap starts at the next observed point: a flag
+      // names data, never the interpolation (the last point is always observed).
+      let index = f.index;
+      while (!s.observed[index] && index + 1 < n) index++;
+      const seasonal = baseline.seasonal[index]!;
       return {
         ...f,
+        index,
+        timestamp: s.dates[index]!,
         expected: f.expected + seasonal,
         lower: f.lower + seasonal,
         upper: f.upper + seasonal,

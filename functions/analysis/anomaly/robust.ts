@@ -43,7 +43,10 @@ export function robustScale(values: readonly number[]): RobustScale {
   const xs = values.filter(Number.isFinite);
   const center = median(xs);
   const m = mad(xs, center);
-  if (!(m > 0)) {
+  // A MAD below the rounding of the largest deviation (1e-323 beside 1) is 0: dividing by it
+  // would make scores of 1e308 and beyond.
+  const largest = xs.reduce((a, v) => Math.max(a, Math.abs(v - center)), 0);
+  if (!(m > Number.EPSILON * largest)) {
     const meanAd = xs.length > 0 ? xs.reduce((s, v) => s + Math.abs(v - center), 0) / xs.length : 0;
     const scale = MEAN_AD_SCALE * meanAd;
     return { center, scale: Number.isFinite(scale) ? scale : 0 };
@@ -118,7 +121,7 @@ export function sideScales(
     const deviations = xs.map((x) => x - center).filter((d) => keep(d));
     if (!(all > 0) || deviations.length < MIN_SIDE) return scale;
     const ratio = median(deviations.map(Math.abs)) / all;
-    return ratio > 0 ? scale * ratio : scale;
+    return ratio > Number.EPSILON ? scale * ratio : scale;
   };
   return { low: side((d) => d <= 0), high: side((d) => d >= 0) };
 }

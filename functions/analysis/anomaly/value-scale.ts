@@ -27,6 +27,9 @@ const POSITIVE_SHARE = 0.99;
 /** Where the log scale's asinh bends into a straight line: this share of the median. */
 const LOG_KNEE = 0.01;
 
+/** The largest value over the knee for the log scale: beyond, its inverse overflows. */
+const MAX_RANGE = 1e100;
+
 export interface ScaledValues {
   scale: ValueScale;
   /** The values on that scale. */
@@ -61,6 +64,9 @@ export function toJudgedScale(
   const floored = values.map((v) => (v > 0 ? v : floor));
   if (!(guerreroSpread(0, floored, period) < guerreroSpread(1, floored, period))) return linear;
   const c = LOG_KNEE * median(positive);
+  // Values spanning more than 100 orders of magnitude (5e-324 beside 1e132): the transform
+  // and its inverse overflow; judged on their own scale.
+  if (!(floored.reduce((a, v) => Math.max(a, v), 0) / c <= MAX_RANGE)) return linear;
   const below = dates.filter((_, i) => observed[i] !== false && !(values[i]! > 0));
   const forward = (x: number) => Math.asinh(x / c);
   return {

@@ -125,6 +125,11 @@ export function evaluateSeries(s: RegularSeries, options: EvaluateOptions): Seri
     report.error = `${options.label}: ${tooShort(points, m, h, origins, s.frequency)}`;
     return report;
   }
+  const largest = s.values.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  if (largest > MAX_MAGNITUDE) {
+    report.error = `${options.label}: values up to ${largest.toPrecision(3)} are too large to model (more than ${MAX_MAGNITUDE}: the models' squared errors overflow)`;
+    return report;
+  }
   if (origins < requested)
     notes.push(
       origins === 0
@@ -188,6 +193,13 @@ export function evaluateSeries(s: RegularSeries, options: EvaluateOptions): Seri
       ...(baseline ? { baseline: { model: baseline.model, ...metrics(baseline) } } : {}),
     };
   }
+  // Values spanning hundreds of orders of magnitude: errors and intervals overflow.
+  const rows = [...(report.forecast ?? []), ...(report.backtest?.rows ?? [])];
+  if (rows.some((r) => ![r.yhat, r.lo80, r.hi80, r.lo95, r.hi95].every(Number.isFinite))) {
+    for (const k of ['model', 'reason', 'candidates', 'forecast', 'backtest'] as const)
+      delete report[k];
+    report.error = `${options.label}: the forecast intervals overflow double precision (values from ${Math.min(...s.values).toPrecision(3)} to ${Math.max(...s.values).toPrecision(3)})`;
+  }
   return report;
 }
 
@@ -214,5 +226,8 @@ function metrics(b: BacktestResult): BacktestMetrics {
     coverage95: finite(b.coverage[95]),
   };
 }
+
+/** Values beyond this are refused: squares beyond 1e154 overflow, and the models square errors. */
+const MAX_MAGNITUDE = 1e150;
 
 const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x);

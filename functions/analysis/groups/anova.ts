@@ -18,6 +18,7 @@
  * | every group a single value (N = k)     | not computable       | not computable | fine           |
  * | a group with no spread (all one value) | fine                 | not computable | fine           |
  * | no spread in any group, means differ   | F = ∞, p = 0, η² = 1 | not computable | fine           |
+ * | squares overflow or underflow (1e±154) | not computable       | not computable | fine           |
  */
 import { chiSquaredUpper, fUpper } from '#analysis/stats/distributions.ts';
 import {
@@ -25,6 +26,7 @@ import {
   groupName,
   moments,
   notComputable,
+  OUT_OF_RANGE,
   sorted,
   type GroupMoments,
   type Groups,
@@ -74,6 +76,8 @@ export function anovaFromMoments(m: readonly GroupMoments[]): OneWayAnova | NotC
   if (!(ssTotal > 0)) return notComputable('all values are equal: there is nothing to compare');
   const msWithin = ssWithin / dfWithin;
   const f = ssWithin > 0 ? ssBetween / dfBetween / msWithin : Infinity;
+  if (!Number.isFinite(ssTotal) || (ssWithin > 0 && !(msWithin > 0)) || Number.isNaN(f))
+    return notComputable(OUT_OF_RANGE);
   return {
     computable: true,
     test: 'anova',
@@ -140,6 +144,7 @@ export function welchFromMoments(
   const lambda = m.reduce((s, g, i) => s + (1 - w[i]! / sumW) ** 2 / (g.n - 1), 0);
   const f = between / (1 + (2 * (k - 2) * lambda) / (k * k - 1));
   const df2 = (k * k - 1) / (3 * lambda);
+  if (!Number.isFinite(f) || !Number.isFinite(df2)) return notComputable(OUT_OF_RANGE);
   return { computable: true, test: 'welch', f, df1: k - 1, df2, p: fUpper(f, k - 1, df2) };
 }
 

@@ -299,7 +299,9 @@ function describe(values: readonly number[], m: ReturnType<typeof moments>): Gro
       extremeSs += d * d;
     }
   }
-  const skewness = m.n >= 3 && m.ss > 0 ? (Math.sqrt(m.n) * cubes) / m.ss ** 1.5 : undefined;
+  const g1 = (Math.sqrt(m.n) * cubes) / m.ss ** 1.5;
+  // Cubed deviations beyond about 5e102 overflow: then no skewness, rather than ∞ or NaN.
+  const skewness = m.n >= 3 && m.ss > 0 && Number.isFinite(g1) ? g1 : undefined;
   return {
     n: m.n,
     mean: m.mean,

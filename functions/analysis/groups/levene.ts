@@ -8,6 +8,7 @@ import {
   checkGroups,
   moments,
   notComputable,
+  OUT_OF_RANGE,
   quantileSorted,
   sorted,
   type Groups,
@@ -43,7 +44,9 @@ export function brownForsythe(groups: Groups): BrownForsythe | NotComputable {
     return notComputable(
       deviations.every((d) => d.n === 1)
         ? 'every group holds a single value: spreads cannot be compared'
-        : 'no group has any spread: spreads cannot be compared',
+        : anova.reason === OUT_OF_RANGE
+          ? OUT_OF_RANGE
+          : 'no group has any spread: spreads cannot be compared',
     );
   return {
     computable: true,

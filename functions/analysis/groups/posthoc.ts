@@ -17,6 +17,7 @@ import {
   groupName,
   moments,
   notComputable,
+  OUT_OF_RANGE,
   type GroupMoments,
   type Groups,
   type NotComputable,
@@ -77,6 +78,7 @@ export function tukeyHsd(groups: Groups, options: PosthocOptions = {}): Posthoc 
   const msWithin = m.reduce((s, g) => s + g.ss, 0) / df;
   if (!(msWithin > 0))
     return notComputable('no group has any spread: differences cannot be judged against it');
+  if (!Number.isFinite(msWithin)) return notComputable(OUT_OF_RANGE);
   const critical = studentizedRangeQuantile(confidence, k, df);
   const pairs: PairComparison[] = [];
   forPairs(m, (i, j, a, b) => {
@@ -124,6 +126,10 @@ export function gamesHowell(groups: Groups, options: PosthocOptions = {}): Posth
       return;
     }
     const df = (va + vb) ** 2 / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
+    if (!Number.isFinite(va + vb) || !Number.isFinite(df)) {
+      pairs.push({ computable: false, i, j, reason: OUT_OF_RANGE });
+      return;
+    }
     let critical = criticals.get(df);
     if (critical === undefined) {
       critical = studentizedRangeQuantile(confidence, k, df);

@@ -330,7 +330,8 @@ export function studentizedRangeTail(q: number, k: number, df: number): TailAndD
 
   // The product's peak: ln P(R > w) falls like -w^2 / 4, so it moves from s = 1 towards
   // s^2 = df / (df + q^2 / 2); its width in t is about 1 / sqrt(2 df) either way.
-  const start = 0.5 * Math.log(df / (df + (q * q) / 2));
+  // (As -ln hypot(1, q / sqrt(2 df)): q^2 itself overflows beyond 1.3e154.)
+  const start = -Math.log(Math.hypot(1, q / Math.sqrt(2 * df)));
   const width = Math.min(0.25, 3 / Math.sqrt(2 * df));
   // On the left the integrand falls only like e^(df t): panels may widen up to 8 / df.
   const widest = Math.max(width, 8 / df);

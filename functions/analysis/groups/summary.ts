@@ -29,6 +29,10 @@ export function notComputable(reason: string): NotComputable {
   return { computable: false, reason };
 }
 
+/** Why a test whose sums of squares left double precision (values near 1e±154 or beyond) is not computed. */
+export const OUT_OF_RANGE =
+  'the values are too large or too close to 0 for double precision: their squared deviations overflow or underflow';
+
 /** Groups as arrays of numbers, one array per group. */
 export type Groups = readonly (readonly number[])[];
 
@@ -72,9 +76,11 @@ export function moments(values: readonly number[]): GroupMoments {
     ss += d * d;
     drift += d;
   }
-  // The corrected two-pass form: removes the rounding left in the mean.
-  ss -= (drift * drift) / n;
-  return { n, mean: mean + drift / n, ss: Math.max(0, ss), variance: n > 1 ? ss / (n - 1) : NaN };
+  // The corrected two-pass form: removes the rounding left in the mean. (drift / n) * drift,
+  // not drift² / n: drift² can overflow where ss does not; ss that overflowed stays ∞. Never
+  // below 0, the variance too.
+  if (ss < Infinity) ss = Math.max(0, ss - (drift / n) * drift);
+  return { n, mean: mean + drift / n, ss, variance: n > 1 ? ss / (n - 1) : NaN };
 }
 
 /** The values sorted ascending, as a new typed array. */

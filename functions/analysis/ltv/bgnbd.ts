@@ -363,6 +363,14 @@ function conditionalExpectation(
   } else {
     expected = aliveExpectation(params, customer, t);
   }
+  // Far out in the parameters (a fit that ran to the edge of its search), 1 - ratio^k 2F1
+  // can lose every digit: a negative or infinite expectation is refused, never reported.
+  if (!(expected >= -1e-9 && Number.isFinite(expected))) {
+    throw new LtvInputError(
+      `BG/NBD: expected purchases cannot be computed accurately at r = ${params.r}, alpha = ${params.alpha}, a = ${a}, b = ${params.b} (the data do not pin the parameters down)`,
+    );
+  }
+  expected = Math.max(0, expected);
   return conditional ? expected * bgnbdProbabilityAlive(params, customer) : expected;
 }
 

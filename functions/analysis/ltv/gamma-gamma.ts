@@ -139,6 +139,11 @@ export function gammaGammaExpectedSpend(params: GammaGammaParams, customer: Spen
     return (p * gamma) / (q - 1);
   }
   if (!Number.isFinite(m)) throw new LtvInputError(`Gamma-Gamma: m_x = ${m} is not a number`);
+  if (!(p * x + q > 1)) {
+    throw new LtvInputError(
+      `Gamma-Gamma: p x + q = ${p * x + q} <= 1 makes the customer's expected spend infinite`,
+    );
+  }
   return ((gamma + m * x) * p) / (p * x + q - 1);
 }
 

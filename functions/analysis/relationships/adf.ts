@@ -110,16 +110,23 @@ export function adfTest(x: readonly number[], options: AdfOptions = {}): AdfResu
 
   const nobs = dx.length - usedLag;
   const y = dx.slice(usedLag);
-  const fit = new LeastSquares(y, [
+  const ls = new LeastSquares(y, [
     ...adfColumns(x, dx, usedLag),
     ...deterministic(nobs, regression),
-  ]).fit();
-  if (!(fit.rss > 0))
+  ]);
+  const fit = ls.fit();
+  // Exact up to rounding too, as in Granger: a residual of 1e-300 is no spread to test against.
+  if (!(fit.rss > 0) || fit.rss / ls.rss(0) < Number.EPSILON)
     throw new NotComputableError('ADF: the test regression fits exactly (is the series a line?)');
   const statistic = fit.coefficients[0]! / fit.standardErrors[0]!;
+  const pValue = mackinnonP(statistic, regression);
+  if (!Number.isFinite(statistic) || Number.isNaN(pValue))
+    throw new NotComputableError(
+      'ADF: the values are too large or too small for double precision to test',
+    );
   return {
     statistic,
-    pValue: mackinnonP(statistic, regression),
+    pValue,
     usedLag,
     nobs,
     criticalValues: mackinnonCritical(nobs, regression),

@@ -184,6 +184,10 @@ export function grangerTest(y: readonly number[], x: readonly number[], lag: num
   let strongest = 0;
   const t = b.map((v, i) => v / fit.standardErrors[kr + i]!);
   for (let i = 1; i < lag; i++) if (Math.abs(t[i]!) > Math.abs(t[strongest]!)) strongest = i;
+  if (![f, xLagSumStandardError, xLagSumPValue, ...t].every(Number.isFinite))
+    throw new NotComputableError(
+      'Granger: the values are too large or too small for double precision to test',
+    );
   return {
     lag,
     f,

@@ -19,6 +19,10 @@ import { InputRejectedError } from '#platform/errors.ts';
  */
 export const COLLINEARITY_TOLERANCE = 1e-10;
 
+/** Why a regression whose sums of squares or estimates leave double precision is not computed. */
+const OUT_OF_RANGE =
+  'least squares: the values are too large or too small for double precision (their squares or the estimates overflow)';
+
 /** The regression cannot be computed: a column is a combination of the others, or no degrees of freedom are left. */
 export class NotComputableError extends Error {
   override readonly name = 'NotComputableError';
@@ -114,6 +118,8 @@ export class LeastSquares {
     }
     const tail = new Float64Array(n + 1);
     for (let i = n - 1; i >= 0; i--) tail[i] = tail[i + 1]! + qty[i]! * qty[i]!;
+    if (!Number.isFinite(tail[0]!) || !r.every((rj) => rj.every(Number.isFinite)))
+      throw new NotComputableError(OUT_OF_RANGE);
     this.r = r;
     this.qty = qty;
     this.tail = tail;
@@ -187,6 +193,8 @@ export class LeastSquares {
       covariance.push(row);
     }
     const standardErrors = covariance.map((row, i) => Math.sqrt(row[i]!));
+    if (!coefficients.every(Number.isFinite) || !standardErrors.every(Number.isFinite))
+      throw new NotComputableError(OUT_OF_RANGE);
     return { coefficients, standardErrors, covariance, rss, n: this.n, k, dfResidual };
   }
 
