@@ -11,13 +11,18 @@ import * as plan from '#handlers/plan.ts';
 import type { LocalQueryEngine } from '#platform/local/duckdb-query-engine.ts';
 import type { Runtime } from '#platform/runtime.ts';
 import { describeFailure } from '#workflow/notify.ts';
+import { STEP_TIMEOUT_SECONDS } from '#workflow/step-memory.ts';
 
 export const definitionPath = new URL('../workflow/report.asl.json', import.meta.url);
 
 /** The Lambda behind each `${...Arn}` placeholder, as infra/ substitutes them in AWS. */
 const FUNCTIONS = ['Plan', 'Aggregate', 'Analyze', 'Assemble', 'Notify'] as const;
 
-/** The state machine JSON with each placeholder replaced by a local function ARN. */
+/**
+ * The state machine JSON with each placeholder replaced by a local function ARN, and each
+ * task without TimeoutSeconds given its Lambda's timeout: in AWS such a task waits as long
+ * as the Lambda may run, where the local runner would stop it after 60 s.
+ */
 export function localDefinition(): Record<string, unknown> {
   let text = readFileSync(definitionPath, 'utf8');
   for (const name of FUNCTIONS) {
@@ -31,7 +36,35 @@ export function localDefinition(): Record<string, unknown> {
     throw new Error(
       `report.asl.json has a placeholder the local runtime does not bind: ${left[0]}`,
     );
-  return JSON.parse(text) as Record<string, unknown>;
+  const definition = JSON.parse(text) as StatesOf;
+  withLambdaTimeouts(definition);
+  return definition as Record<string, unknown>;
+}
+
+interface StatesOf {
+  States?: Record<
+    string,
+    {
+      Type?: string;
+      TimeoutSeconds?: number;
+      Parameters?: { FunctionName?: unknown };
+      ItemProcessor?: StatesOf;
+      Iterator?: StatesOf;
+      Branches?: StatesOf[];
+    }
+  >;
+}
+
+/** Sets each Lambda task's TimeoutSeconds, where it has none, to its function's timeout. */
+function withLambdaTimeouts(machine: StatesOf): void {
+  for (const state of Object.values(machine.States ?? {})) {
+    for (const inner of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])])
+      if (inner) withLambdaTimeouts(inner);
+    const fn = /function:insights-([a-z]+)$/.exec(String(state.Parameters?.FunctionName))?.[1];
+    if (state.Type !== 'Task' || state.TimeoutSeconds !== undefined || !fn) continue;
+    const timeout = STEP_TIMEOUT_SECONDS[fn as keyof typeof STEP_TIMEOUT_SECONDS];
+    if (timeout !== undefined) state.TimeoutSeconds = timeout;
+  }
 }
 
 export interface WorkflowRun {

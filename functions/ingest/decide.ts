@@ -29,10 +29,14 @@ export async function decide(
 /** Rows of a big file that formats and first-sight contracts are decided on. */
 export const SAMPLE_ROWS = 5_000;
 
-/** Every n-th row, n chosen for about SAMPLE_ROWS of them: spread over the whole file. */
-export function sampleOf(table: string, rows: number): string {
+/**
+ * Every n-th row, n chosen for about SAMPLE_ROWS of them: spread over the whole file; and
+ * the rows of `alsoRowids` (`12, 345`).
+ */
+export function sampleOf(table: string, rows: number, alsoRowids = ''): string {
   const step = Math.ceil(rows / SAMPLE_ROWS);
-  return `(SELECT * FROM ${quoteIdent(table)} WHERE rowid % ${step} = 0)`;
+  const also = alsoRowids === '' ? '' : ` OR rowid IN (${alsoRowids})`;
+  return `(SELECT * FROM ${quoteIdent(table)} WHERE rowid % ${step} = 0${also})`;
 }
 
 export interface Decision {

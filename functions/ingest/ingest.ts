@@ -177,8 +177,9 @@ async function ingestRows(deps: IngestDeps, source: Source, at: FileContext): Pr
   const { store, catalog, duck } = deps;
   const stored = await catalog.getContract(at.dataset);
   // Formats and a first-sight contract are decided on an even sample of a big file. The
-  // sample only saves time: if any row is then rejected, they are decided again on every
-  // row, and the rows checked again when that changes anything.
+  // sample only saves time: if any row is then rejected, they are decided again (on every
+  // row, unless the sample with the rejected rows decides as the sample did), and the rows
+  // checked again when that changes anything.
   const decideOn = async (from: string): Promise<Decision> =>
     source.headerError
       ? { formats: undefined, next: { changed: false, contract: stored } }
@@ -188,7 +189,15 @@ async function ingestRows(deps: IngestDeps, source: Source, at: FileContext): Pr
   let decision = await decideOn(sampled ? sampleOf(source.table, source.rows) : whole);
   let checked = await check(duck, at.key, source, decision, at.table('checked'));
   if (sampled && (await hasRejections(duck, checked.table))) {
-    const again = await decideOn(whole);
+    // First on the sample and the rejected rows, when they are few: when they decide as
+    // the sample did, the rest of the file (rows read well as decided) only adds evidence
+    // for that decision, and a scan of every value (seconds per million rows) is spared.
+    const rejected = await rejectedRows(duck, checked.table, FEW_REJECTED);
+    const widened =
+      rejected.length <= FEW_REJECTED
+        ? await decideOn(sampleOf(source.table, source.rows, rejected.join(', ')))
+        : undefined;
+    const again = widened && sameDecision(widened, decision) ? decision : await decideOn(whole);
     if (!sameDecision(again, decision)) {
       decision = again;
       checked = await check(duck, at.key, source, decision, at.table('rechecked'));
@@ -261,6 +270,17 @@ async function check(
     checked,
     decision.formats?.formats,
   );
+}
+
+/** Rejected rows up to which the decision is first tried on the sample and them. */
+const FEW_REJECTED = 1000;
+
+/** The source rows (`__ord`) that `checked` rejected, the first `limit` + 1 of them. */
+async function rejectedRows(duck: DuckDb, checked: string, limit: number): Promise<number[]> {
+  const rows = await duck.all(
+    `SELECT __ord FROM ${quoteIdent(checked)} WHERE len(__problems) > 0 ORDER BY __ord LIMIT ${limit + 1}`,
+  );
+  return rows.map((r) => Number(r['__ord']));
 }
 
 async function hasRejections(duck: DuckDb, checked: string): Promise<boolean> {

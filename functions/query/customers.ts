@@ -26,12 +26,17 @@ export interface CustomerActivity {
 
 /**
  * Every customer's activity up to `until` (inclusive, `YYYY-MM-DD`; all of it without),
- * ordered by customer.
+ * ordered by customer. `fromOf` gives the FROM that holds a dimension, where `c.from` need
+ * not (Enriched.fromFor: a join only for the dimension that needs it).
  */
 export async function customerActivity(
   engine: QueryEngine,
   c: EventColumns & { customer: string },
-  options: { until?: string; dimensions?: readonly string[] } = {},
+  options: {
+    until?: string;
+    dimensions?: readonly string[];
+    fromOf?: (dimension: string) => string;
+  } = {},
 ): Promise<CustomerActivity[]> {
   const day = `CAST(${ident(c.time)} AS DATE)`;
   const value = c.value ? `CAST(${ident(c.value)} AS DOUBLE)` : 'CAST(0 AS DOUBLE)';
@@ -63,7 +68,7 @@ export async function customerActivity(
     const main = await engine.query(
       `SELECT k, dim FROM (SELECT k, dim, row_number() OVER (PARTITION BY k ORDER BY w DESC, dim) AS rank_in ` +
         `FROM (SELECT CAST(${ident(c.customer)} AS VARCHAR) AS k, CAST(${ident(dimension)} AS VARCHAR) AS dim, ${weight} AS w ` +
-        `FROM ${c.from} x WHERE ${where} GROUP BY 1, 2) weights) ranked WHERE rank_in = 1`,
+        `FROM ${options.fromOf?.(dimension) ?? c.from} x WHERE ${where} GROUP BY 1, 2) weights) ranked WHERE rank_in = 1`,
     );
     for (const a of activity) a.main[dimension] = null;
     for (const r of main) {

@@ -6,9 +6,17 @@ import type { QueryEngine } from '#platform/ports.ts';
  */
 export type Dialect = QueryEngine['dialect'];
 
-/** The q-th quantile of a numeric expression: exact (linear interpolation) on DuckDB, approximate on Athena. */
-export function quantile(dialect: Dialect, expr: string, q: number): string {
-  return dialect === 'duckdb' ? `quantile_cont(${expr}, ${q})` : `approx_percentile(${expr}, ${q})`;
+/**
+ * The q-th quantile of a numeric expression: exact (linear interpolation) on DuckDB,
+ * approximate on Athena. Given several q, the list of them from one pass (one sort on
+ * DuckDB, not one per q), indexed `[1]`, `[2]`, ... on either engine; the same call
+ * written several times is computed once.
+ */
+export function quantile(dialect: Dialect, expr: string, q: number | readonly number[]): string {
+  const at = typeof q === 'number' ? String(q) : `ARRAY[${q.join(', ')}]`;
+  return dialect === 'duckdb'
+    ? `quantile_cont(${expr}, ${at})`
+    : `approx_percentile(${expr}, ${at})`;
 }
 
 /** A DATE or TIMESTAMP as its `YYYY-MM` month. */

@@ -107,6 +107,13 @@ export interface Enriched {
   /** SQL for a FROM clause: the dataset's rows with its entities' dimensions beside them. */
   from: string;
   columns: JoinedColumn[];
+  /**
+   * The same rows with only the joins that the given columns (aliases of `columns`; any
+   * other name is the dataset's own) need: the dataset itself when none. Each join is to an
+   * entity's primary key, which the entity's rows hold once, so a join neither adds nor
+   * drops a row, and one left out costs nothing (over 10 M events, seconds per query).
+   */
+  fromFor(columns: readonly string[]): string;
 }
 
 /**
@@ -120,8 +127,8 @@ export function enrichedRows(
   contracts: readonly Contract[],
 ): Enriched {
   const own = new Set(contract.columns.map((c) => c.name));
-  const selects = ['e.*'];
-  const clauses: string[] = [];
+  /** Per join: its clause, and the select of each column it brings. */
+  const joined: { clause: string; selects: { alias: string; select: string }[] }[] = [];
   const columns: JoinedColumn[] = [];
   joins
     .filter((j) => j.dataset === contract.dataset)
@@ -129,18 +136,26 @@ export function enrichedRows(
       const entity = contracts.find((c) => c.dataset === j.entity);
       if (!entity) return;
       const alias = `j${i}`;
-      clauses.push(
-        `LEFT JOIN ${table(entity)} ${alias} ON e.${ident(j.column)} = ${alias}.${ident(j.key)}`,
-      );
+      const selects: { alias: string; select: string }[] = [];
+      joined.push({
+        clause: `LEFT JOIN ${table(entity)} ${alias} ON e.${ident(j.column)} = ${alias}.${ident(j.key)}`,
+        selects,
+      });
       for (const c of entity.columns.filter((x) => x.role === 'dimension')) {
         const name = `${entity.dataset}__${c.name}`;
         if (!isIdentifier(name) || own.has(name)) continue;
-        selects.push(`${alias}.${ident(c.name)} AS ${quoteIdent(name)}`);
+        selects.push({ alias: name, select: `${alias}.${ident(c.name)} AS ${quoteIdent(name)}` });
         columns.push({ alias: name, entity: entity.dataset, column: c.name, via: j.column });
       }
     });
+  const fromWith = (used: typeof joined) =>
+    `(SELECT ${['e.*', ...used.flatMap((j) => j.selects.map((s) => s.select))].join(', ')} FROM ${table(contract)} e ${used.map((j) => j.clause).join(' ')})`;
   return {
-    from: `(SELECT ${selects.join(', ')} FROM ${table(contract)} e ${clauses.join(' ')})`,
+    from: fromWith(joined),
     columns,
+    fromFor(needed) {
+      const used = joined.filter((j) => j.selects.some((s) => needed.includes(s.alias)));
+      return used.length === 0 ? table(contract) : fromWith(used);
+    },
   };
 }

@@ -98,7 +98,8 @@ export class FaultPlan {
 
   engine(inner: QueryEngine): QueryEngine {
     return {
-      dialect: inner.dialect,
+      // The rest of the engine as it is (the local engine's refresh of its views).
+      ...inner,
       query: (sql, options) => this.around('engine.query', sql, () => inner.query(sql, options)),
       ...(inner.queryWithStats
         ? {

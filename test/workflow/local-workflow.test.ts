@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +35,40 @@ const UNSUPPORTED = [
 describe('the report workflow on the local runtime', () => {
   it('binds every placeholder of report.asl.json', () => {
     expect(JSON.stringify(localDefinition())).not.toMatch(/\$\{[A-Za-z]+\}/);
+  });
+
+  it("gives each task its Lambda's timeout, as the stack deploys it (the runner's own is 60 s)", () => {
+    type States = Record<
+      string,
+      { Type: string; TimeoutSeconds?: number; ItemProcessor?: { States: States } }
+    >;
+    const { States: states } = localDefinition() as { States: States };
+    const tasks: Record<string, number | undefined> = {};
+    for (const [name, s] of [
+      ...Object.entries(states),
+      ...Object.entries(states['Analyze']!.ItemProcessor!.States),
+    ])
+      if (s.Type === 'Task') tasks[name] = s.TimeoutSeconds;
+    // The checked-in template (test/infra/template.test.ts keeps it equal to the synth).
+    const template = JSON.parse(
+      readFileSync(
+        new URL('../infra/__snapshots__/ServerlessInsights.template.json', import.meta.url),
+        'utf8',
+      ),
+    ) as { Resources: Record<string, { Type: string; Properties: { Timeout?: number } }> };
+    const lambda = (prefix: string) =>
+      Object.entries(template.Resources).find(
+        ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(prefix),
+      )?.[1].Properties.Timeout;
+    expect(tasks).toEqual({
+      Plan: lambda('WorkflowPlanFunction'),
+      Aggregate: lambda('WorkflowAggregateFunction'),
+      RunAnalysis: lambda('WorkflowAnalyzeFunction'),
+      Assemble: lambda('WorkflowAssembleFunction'),
+      Notify: lambda('NotifyFunction'),
+      NotifyFailure: lambda('NotifyFunction'),
+    });
+    expect(tasks['RunAnalysis']).toBe(600);
   });
 
   it('runs Plan -> Aggregate -> Analyze -> Assemble -> Notify and emails the link', async () => {

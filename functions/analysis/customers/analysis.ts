@@ -55,14 +55,16 @@ export async function analyseCustomers(
       .filter((c) => c.entity !== join?.entity)
       .map((c) => ({ key: c.alias, column: c.column, entity: c.entity })),
   ];
+  // Only the main value of an entity's dimension joins that entity.
   const events = {
-    from: enriched.from,
+    from: enriched.fromFor([]),
     time: contract.timeColumn!,
     customer: column,
     ...(value ? { value } : {}),
   };
   const activity = await customerActivity(engine, events, {
     dimensions: dimensions.map((d) => d.key),
+    fromOf: (key) => enriched.fromFor([key]),
   });
   if (activity.length < MIN_CUSTOMERS)
     return {
@@ -208,7 +210,11 @@ function valueDrivers(
       own.forEach((g, i) => {
         if (g === null) return;
         const key = String(g);
-        byGroup.set(key, [...(byGroup.get(key) ?? []), values[i]!]);
+        // In place: copying the group's list for each customer is quadratic (100,000
+        // customers in a few groups: billions of copies).
+        const group = byGroup.get(key);
+        if (group) group.push(values[i]!);
+        else byGroup.set(key, [values[i]!]);
       });
       const groups = [...byGroup]
         .filter(([, v]) => v.length >= 2)

@@ -5,6 +5,7 @@ import type { Contract, QueryEngine } from '#platform/ports.ts';
 import { enrichedRows, type JoinKey } from '#query/joins.ts';
 import { ident, table } from '#query/sql.ts';
 import type { GroupDifferenceFinding, GroupTest } from '#report/findings.ts';
+import { formatNumber } from '#report/format.ts';
 import { compareGroups, type GroupComparison } from './choose.ts';
 
 /**
@@ -69,6 +70,13 @@ export async function groupDifferences(
         groups.map(([, v]) => v),
         { labels },
       );
+      // Every group one repeated value, the groups apart: F = ∞, which report.json cannot hold.
+      if (comparison.anova.computable && !Number.isFinite(comparison.anova.f)) {
+        notComputed.push(
+          `${contract.dataset}: ${c.measure} by ${c.label}: within each group all values are equal (no spread to test against: F is infinite); the groups' values are ${labels.map((g, i) => `${g} ${formatNumber(groups[i]![1][0])}`).join(', ')}`,
+        );
+        continue;
+      }
       const test = describeTest(
         comparison,
         labels,
@@ -135,14 +143,14 @@ function candidatePairs(
   const enriched = enrichedRows(contract, joins, contracts);
   return [
     ...dims.map((d) => ({
-      from: enriched.from,
+      from: enriched.fromFor([]),
       measure: value,
       dimension: d,
       column: d,
       label: d,
     })),
     ...enriched.columns.map((j) => ({
-      from: enriched.from,
+      from: enriched.fromFor([j.alias]),
       measure: value,
       dimension: j.alias,
       column: j.column,
