@@ -7,11 +7,12 @@ export async function manifestsOfKey(
   dataset: string,
   key: string,
 ): Promise<Manifest[]> {
-  const objects = await store.list(`manifests/${dataset}/`);
+  // Keys only: a listing with ETags would hash every manifest of a local lake.
+  const keys = await store.listKeys(`manifests/${dataset}/`);
   const manifests = await Promise.all(
-    objects
-      .filter((o) => o.key.endsWith('.json'))
-      .map(async (o) => JSON.parse(await store.getText(o.key)) as Manifest),
+    keys
+      .filter((key) => key.endsWith('.json'))
+      .map(async (key) => JSON.parse(await store.getText(key)) as Manifest),
   );
   return manifests.filter((m) => m.sourceKey === key);
 }

@@ -21,6 +21,10 @@ describe('insights (the command line)', () => {
       ['contract', 'show'],
       ['forecast'],
       ['detect'],
+      ['explain'],
+      ['check'],
+      ['report'],
+      ['open'],
     ]) {
       const { code, stdout } = await insights(...command, '--help');
       expect(code, command.join(' ')).toBe(0);
