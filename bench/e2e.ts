@@ -18,6 +18,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { IN_MEMORY_ROWS } from '#platform/local/duckdb-query-engine.ts';
+import type { ResolvedDemoOptions } from '#demo/options.ts';
 
 const DEFAULT_SIZES = 'demo,1m,10m';
 const DEFAULT_RUNS = 3;
@@ -41,13 +42,7 @@ const TARGETS = {
 /** What one child prints (bench/e2e-child.ts). */
 interface Sample {
   size: string;
-  options: {
-    seed: number;
-    customers: number;
-    products: number;
-    days: number;
-    transactions: number;
-  };
+  options: ResolvedDemoOptions;
   rowsCurated: number;
   stepsMs: Record<string, number>;
   analysesMs: Record<string, number>;

@@ -3,7 +3,7 @@ import type { Contract } from '#platform/ports.ts';
 import type { EventsInput } from './events-input.ts';
 import { monthlyTotals, type TimeCoverage } from '#query/aggregates.ts';
 import type { JoinKey } from '#query/joins.ts';
-import { enrichedRows } from '#query/joins.ts';
+import { dimensionsOf, enrichedRows } from '#query/joins.ts';
 import {
   eventTotals,
   quarterlyRetention,
@@ -63,13 +63,7 @@ export async function computeKpis(input: EventsInput): Promise<KpiFinding> {
   );
   const byDimension: DimensionKpi[] = [];
   if (value) {
-    const dimensions = [
-      ...contract.columns
-        .filter((c) => c.role === 'dimension')
-        .map((c) => ({ alias: c.name, column: c.name, entity: undefined as string | undefined })),
-      ...enriched.columns.map((c) => ({ alias: c.alias, column: c.column, entity: c.entity })),
-    ];
-    for (const d of dimensions) {
+    for (const d of dimensionsOf(contract, enriched)) {
       const split = await valueByDimension(
         engine,
         { ...columns, from: enriched.fromFor([d.alias]), value },

@@ -103,6 +103,25 @@ export interface JoinedColumn {
   via: string;
 }
 
+/** A dimension of an events dataset's rows: its own column, or an entity's it joins. */
+export interface EventDimension {
+  /** The column's name in the enriched rows: its own name, or `<entity>__<column>`. */
+  alias: string;
+  column: string;
+  /** The entity it comes from; absent for the dataset's own. */
+  entity?: string;
+}
+
+/** The dataset's own dimensions, then those of the entities it joins (`enriched.columns`). */
+export function dimensionsOf(contract: Contract, enriched: Enriched): EventDimension[] {
+  return [
+    ...contract.columns
+      .filter((c) => c.role === 'dimension')
+      .map((c) => ({ alias: c.name, column: c.name })),
+    ...enriched.columns.map((c) => ({ alias: c.alias, column: c.column, entity: c.entity })),
+  ];
+}
+
 export interface Enriched {
   /** SQL for a FROM clause: the dataset's rows with its entities' dimensions beside them. */
   from: string;

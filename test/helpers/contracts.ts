@@ -24,3 +24,15 @@ export const contract = (
   partition: kind === 'entities' ? 'snapshot' : 'month',
   source: 'config',
 });
+
+/** Orders: an id, a date and an amount; the small events dataset many tests use. */
+export const ORDERS: Contract = contract(
+  'orders',
+  'events',
+  [
+    column('order_id', 'string', 'id', { nullable: false }),
+    column('order_date', 'date', 'time', { nullable: false }),
+    column('amount', 'double', 'measure'),
+  ],
+  { primaryKey: 'order_id', timeColumn: 'order_date' },
+);

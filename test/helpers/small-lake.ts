@@ -5,7 +5,8 @@ import { openDuckDb } from '#platform/duckdb/duckdb.ts';
 import { quoteLiteral } from '#query/sql.ts';
 import { lakeCatalog } from '#platform/lake-catalog.ts';
 import { fsBlobStore } from '#platform/local/fs-blob-store.ts';
-import type { Contract, Manifest } from '#platform/ports.ts';
+import type { Manifest } from '#platform/ports.ts';
+import { ORDERS } from './contracts.ts';
 
 /**
  * A lake with one small events dataset written directly (not through ingest), so the
@@ -14,20 +15,7 @@ import type { Contract, Manifest } from '#platform/ports.ts';
 export async function smallLake(): Promise<{ root: string; hugeOrderId: string }> {
   const root = await mkdtemp(join(tmpdir(), 'insights-lake-'));
   const store = fsBlobStore(root);
-  const contract: Contract = {
-    dataset: 'orders',
-    version: 1,
-    kind: 'events',
-    columns: [
-      { name: 'order_id', type: 'string', role: 'id', nullable: false },
-      { name: 'order_date', type: 'date', role: 'time', nullable: false },
-      { name: 'amount', type: 'double', role: 'measure', nullable: true },
-    ],
-    primaryKey: 'order_id',
-    timeColumn: 'order_date',
-    partition: 'month',
-    source: 'config',
-  };
+  const contract = ORDERS;
   await lakeCatalog(store).putContract(contract);
   const duck = await openDuckDb();
   const out = join(root, 'curated', 'orders');

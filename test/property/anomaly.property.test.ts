@@ -5,7 +5,8 @@ import { mad, median, robustScale } from '#analysis/anomaly/robust.ts';
 import { buildSeries, dayNumber, isoDate, type RegularSeries } from '#analysis/forecast/series.ts';
 import { iqrFences } from '#analysis/iqr.ts';
 import { findOutliers } from '#analysis/outliers.ts';
-import type { Contract, QueryEngine, Row } from '#platform/ports.ts';
+import type { QueryEngine, Row } from '#platform/ports.ts';
+import { ORDERS } from '../helpers/contracts.ts';
 import {
   finiteArray,
   finiteNumber,
@@ -174,20 +175,7 @@ describe('anomalies: regressions', () => {
 describe('outliers: regressions', () => {
   it('an example gets no robust z-score when the MAD is 5e-324 (it was infinite, null in report.json)', async () => {
     // Amounts 0, 0, 0, -1, -1e-323, 1: median 0, MAD 5e-324, IQR fences around 0.
-    const contract: Contract = {
-      dataset: 'orders',
-      version: 1,
-      kind: 'events',
-      columns: [
-        { name: 'order_id', type: 'string', role: 'id', nullable: false },
-        { name: 'order_date', type: 'date', role: 'time', nullable: false },
-        { name: 'amount', type: 'double', role: 'measure', nullable: true },
-      ],
-      primaryKey: 'order_id',
-      timeColumn: 'order_date',
-      partition: 'month',
-      source: 'config',
-    };
+    const contract = ORDERS;
     const outside: Row[] = [
       { order_id: 'O5', order_date: '2024-01-01', value: 1 },
       { order_id: 'O3', order_date: '2024-01-01', value: -1 },

@@ -22,6 +22,7 @@ import { renderReport } from '#report/render.ts';
 import { validateReport } from '#report/report-schema.ts';
 import { executiveSummary } from '#report/summary.ts';
 import { reportModel } from '../helpers/report-model.ts';
+import { column, contract } from '../helpers/contracts.ts';
 import { finiteArray, finiteNumber, params, seriesOf, timeoutFor } from './fc-config.ts';
 
 /**
@@ -64,20 +65,17 @@ function assembled(findings: Finding[], notComputed: NotComputed[]): ReportModel
   };
 }
 
-const METRICS: Contract = {
-  dataset: 'metrics',
-  version: 1,
-  kind: 'time_series',
-  columns: [
-    { name: 'day', type: 'date', role: 'time', nullable: false },
-    { name: 'revenue', type: 'double', role: 'measure', nullable: true },
-    { name: 'visits', type: 'double', role: 'measure', nullable: true },
-    { name: 'price', type: 'double', role: 'measure', nullable: true },
+const METRICS: Contract = contract(
+  'metrics',
+  'time_series',
+  [
+    column('day', 'date', 'time', { nullable: false }),
+    column('revenue', 'double', 'measure'),
+    column('visits', 'double', 'measure'),
+    column('price', 'double', 'measure'),
   ],
-  timeColumn: 'day',
-  partition: 'month',
-  source: 'config',
-};
+  { timeColumn: 'day' },
+);
 const MEASURES = ['revenue', 'visits', 'price'];
 
 /** Daily totals of METRICS: three arbitrary series, with missing days and missing values. */
@@ -108,19 +106,16 @@ function groupsEngine(groups: readonly (readonly number[])[]): QueryEngine {
   };
 }
 
-const ACCOUNTS: Contract = {
-  dataset: 'accounts',
-  version: 1,
-  kind: 'entities',
-  columns: [
-    { name: 'account_id', type: 'string', role: 'id', nullable: false },
-    { name: 'segment', type: 'string', role: 'dimension', nullable: true },
-    { name: 'lifetime_value', type: 'double', role: 'measure', nullable: true },
+const ACCOUNTS: Contract = contract(
+  'accounts',
+  'entities',
+  [
+    column('account_id', 'string', 'id', { nullable: false }),
+    column('segment', 'string', 'dimension'),
+    column('lifetime_value', 'double', 'measure'),
   ],
-  primaryKey: 'account_id',
-  partition: 'snapshot',
-  source: 'config',
-};
+  { primaryKey: 'account_id' },
+);
 
 describe('reports made from arbitrary finite data', () => {
   const RUNS = 25;

@@ -11,7 +11,7 @@ import {
   purchaseDaysBetween,
   type CustomerActivity,
 } from '#query/customers.ts';
-import { enrichedRows } from '#query/joins.ts';
+import { dimensionsOf, enrichedRows } from '#query/joins.ts';
 import { table } from '#query/sql.ts';
 import type { CustomerFinding, TopCustomer, ValueDriver } from '#report/findings.ts';
 import {
@@ -47,14 +47,9 @@ export async function analyseCustomers(
   const value = valueMeasure(measures);
   const enriched = enrichedRows(contract, joins, contracts);
   // What customers mainly buy through: the events' own dimensions and those of other entities.
-  const dimensions = [
-    ...contract.columns
-      .filter((c) => c.role === 'dimension')
-      .map((c) => ({ key: c.name, column: c.name })),
-    ...enriched.columns
-      .filter((c) => c.entity !== join?.entity)
-      .map((c) => ({ key: c.alias, column: c.column, entity: c.entity })),
-  ];
+  const dimensions = dimensionsOf(contract, enriched).filter(
+    (d) => d.entity === undefined || d.entity !== join?.entity,
+  );
   // Only the main value of an entity's dimension joins that entity.
   const events = {
     from: enriched.fromFor([]),
@@ -63,7 +58,7 @@ export async function analyseCustomers(
     ...(value ? { value } : {}),
   };
   const activity = await customerActivity(engine, events, {
-    dimensions: dimensions.map((d) => d.key),
+    dimensions: dimensions.map((d) => d.alias),
     fromOf: (key) => enriched.fromFor([key]),
   });
   if (activity.length < MIN_CUSTOMERS)

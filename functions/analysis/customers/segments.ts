@@ -1,3 +1,4 @@
+import type { EventDimension } from '#query/joins.ts';
 import { median } from '#analysis/anomaly/robust.ts';
 import { chooseK } from '#analysis/segments/choose-k.ts';
 import { matrixFromRows } from '#analysis/segments/matrix.ts';
@@ -99,7 +100,7 @@ export function nameSegments(centres: readonly number[][]): string[] {
 export function profileSegments(
   customers: readonly (Behaviour & { main: Record<string, string | null> })[],
   segmentation: Segmentation,
-  dimensions: readonly { key: string; column: string; entity?: string }[],
+  dimensions: readonly EventDimension[],
 ): CustomerSegment[] {
   const names = nameSegments(segmentation.centres);
   const totalValue = customers.reduce((s, c) => s + c.monetary, 0);
@@ -122,7 +123,7 @@ export function profileSegments(
       top: dimensions.map((d) => ({
         column: d.column,
         ...(d.entity ? { entity: d.entity } : {}),
-        values: topValues(members.map((c) => c.main[d.key] ?? null)),
+        values: topValues(members.map((c) => c.main[d.alias] ?? null)),
       })),
     };
   });

@@ -1,5 +1,5 @@
 import type { Contract, QueryEngine } from '#platform/ports.ts';
-import { enrichedRows, type JoinKey } from '#query/joins.ts';
+import { dimensionsOf, enrichedRows, type JoinKey } from '#query/joins.ts';
 import type { DayRange } from '#query/drivers.ts';
 import type {
   ChangeDrivers,
@@ -41,12 +41,7 @@ export async function changeDrivers(
   const { contract } = source;
   if (!contract.timeColumn) return undefined;
   const enriched = enrichedRows(contract, source.joins, source.contracts);
-  const dimensions: { alias: string; column: string; entity?: string }[] = [
-    ...contract.columns
-      .filter((c) => c.role === 'dimension')
-      .map((c) => ({ alias: c.name, column: c.name })),
-    ...enriched.columns.map((c) => ({ alias: c.alias, column: c.column, entity: c.entity })),
-  ];
+  const dimensions = dimensionsOf(contract, enriched);
   if (dimensions.length === 0) return undefined;
   const byAlias = new Map(dimensions.map((d) => [d.alias, d]));
   const explanation = await explainChange(source.engine, {

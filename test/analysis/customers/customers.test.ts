@@ -99,7 +99,7 @@ describe('segments', () => {
     const b = segmentCustomers(customers);
     expect(a.choice.k).toBe(3);
     expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
-    const profiles = profileSegments(customers, a, [{ key: 'channel', column: 'channel' }]);
+    const profiles = profileSegments(customers, a, [{ alias: 'channel', column: 'channel' }]);
     const byName = Object.fromEntries(profiles.map((p) => [p.name, p]));
     expect(Object.keys(byName).sort()).toEqual(['High-value loyalists', 'Lapsed', 'New customers']);
     expect(byName['High-value loyalists']).toMatchObject({
